@@ -1,0 +1,291 @@
+"""The scenario schema: every key a scenario file may set, with its type, range, unit, default
+and source.
+
+This table is the single place where keys are defined. The scenario loader validates against
+it, the ``jevons show`` command prints it, and the book's reference appendix is generated from
+it, so documentation and code cannot drift apart.
+
+Sources are short references; the full citations and URLs are in ``data/facts/`` and in the
+book's reference appendix. "assumption" marks a value that no source pins down: change it and
+watch the result move (the sensitivity chapter measures how much).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+# Kinds of values.
+FLOAT, INT, STR, BOOL, TABLES = "float", "int", "str", "bool", "tables"
+
+MAX_SHOCKS = 6  # each shock doubles the number of adoption classes (2**K), see model.efficiency
+MAX_SEGMENTS = 8
+
+
+@dataclass(frozen=True)
+class Field:
+    """One scenario key."""
+
+    key: str  # dotted path; items of an array of tables use "[]", e.g. "efficiency.shocks[].factor"
+    kind: str
+    default: Any
+    unit: str
+    doc: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: the bound itself is not allowed
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+    random: bool = False  # may be given as a probability distribution
+    required: bool = False
+
+    def allowed(self) -> str:
+        """Human-readable statement of the allowed values."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == BOOL:
+            return "true or false"
+        if self.kind == STR:
+            return "a string"
+        if self.kind == TABLES:
+            return "an array of tables"
+        lo = "-inf" if self.low is None else _fmt(self.low)
+        hi = "inf" if self.high is None else _fmt(self.high)
+        left = "(" if self.low_open or self.low is None else "["
+        right = ")" if self.high_open or self.high is None else "]"
+        kind = "an integer" if self.kind == INT else "a number"
+        return f"{kind} in {left}{lo}, {hi}{right}"
+
+    def in_range(self, value: float) -> bool:
+        if not math.isfinite(value):
+            return False
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            return False
+        if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
+            return False
+        return True
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+# --- Sourced constants used by several defaults -------------------------------------------------
+H100_DENSE_BF16_FLOPS = 9.894e14  # H100 SXM dense BF16, Glenn Lockwood's notes (facts: gpu_h100_bf16)
+GPU_HOUR_USD = 2.0  # DeepSeek-V3 paper's rental assumption per H800-hour; H100 <$2/h late 2024
+UTILISATION = 0.40  # assumption: model-FLOP utilisation of rented accelerators
+
+
+FIELDS: tuple[Field, ...] = (
+    # --- identity ---------------------------------------------------------------------------
+    Field("name", STR, None, "", "Scenario name (defaults to the file name).", "-"),
+    Field("description", STR, "", "", "One-line description shown by `jevons list`.", "-"),
+    Field("extends", STR, None, "", "Name or path of a scenario whose values this one starts from.", "-"),
+    Field("type", STR, "standard", "",
+          "Scenario type: 'standard' (trend and dated shocks), 'ecp' (a cumulative gain ramped over "
+          "a period, see [ecp]) or 'fft' (a change of the cost exponent with users choosing problem "
+          "size, see [fft]).", "DESIGN.md section 2", choices=("standard", "ecp", "fft")),
+    # --- time -------------------------------------------------------------------------------
+    Field("time.start", INT, 2024, "year", "Base year t0: prices are normalised to 1 and spend to "
+          "base.spend_usd_bn in this year.", "DESIGN.md section 2 (t0 = 2024)", low=1990, high=2100),
+    Field("time.end", INT, 2035, "year", "Last year simulated (inclusive).",
+          "the book's horizon", low=1990, high=2200),
+    # --- base year --------------------------------------------------------------------------
+    Field("base.spend_usd_bn", FLOAT, 223.0, "USD bn",
+          "AI compute spend in the base year; demand is normalised so the no-shock path passes "
+          "through it.",
+          "Big-4 (MSFT, META, GOOGL, AMZN) 2024 capex ~223 USD bn, Yahoo Finance 2025-02-08",
+          low=0, low_open=True, high=1e5, random=True),
+    # --- hardware ---------------------------------------------------------------------------
+    Field("hardware.doubling_years", FLOAT, 2.46, "years",
+          "Doubling time of FLOP/s per dollar (Moore's-law price curve): cost per FLOP halves "
+          "every this many years.",
+          "Epoch AI 2022, all GPUs 2006-2021: 2.46 yr (95% CI 2.24-2.72)",
+          low=0.1, high=100, random=True),
+    Field("hardware.gpu_hour_usd", FLOAT, GPU_HOUR_USD, "USD per GPU-hour",
+          "Rental price of one accelerator-hour in the base year (sets FLOP units only).",
+          "DeepSeek-V3 paper's assumed rental price, 2 USD per H800-hour (Dec 2024)",
+          low=0, low_open=True, high=1e3, random=True),
+    Field("hardware.peak_flops", FLOAT, H100_DENSE_BF16_FLOPS, "FLOP/s",
+          "Peak dense throughput of the reference accelerator.",
+          "H100 SXM dense BF16 989.4 TFLOPS (Glenn Lockwood's notes)",
+          low=0, low_open=True, high=1e18),
+    Field("hardware.utilisation", FLOAT, UTILISATION, "share",
+          "Share of peak FLOP/s turned into useful model FLOP.", "assumption",
+          low=0, low_open=True, high=1, random=True),
+    # --- algorithmic efficiency -------------------------------------------------------------
+    Field("efficiency.doubling_years", FLOAT, 0.67, "years",
+          "Trend doubling time of useful work per FLOP (algorithmic progress).",
+          "Ho et al. 2024: compute for fixed LLM performance halves every ~8 months (95% CI 5-14)",
+          low=0.05, high=100, random=True),
+    Field("efficiency.shocks", TABLES, (), "", f"Dated efficiency shocks (at most {MAX_SHOCKS}).", "-"),
+    Field("efficiency.shocks[].year", FLOAT, None, "year",
+          "Date of the shock (fractional years allowed).", "-", low=1990, high=2200, required=True),
+    Field("efficiency.shocks[].factor", FLOAT, None, "x",
+          "Useful work per FLOP multiplies by this factor once adopted.", "-",
+          low=0, low_open=True, high=1e9, random=True, required=True),
+    Field("efficiency.shocks[].coverage", FLOAT, 1.0, "share",
+          "Share of demand that the shock applies to (the rest keeps the trend).", "-",
+          low=0, high=1, random=True),
+    Field("efficiency.shocks[].diffusion_years", FLOAT, 0.0, "years",
+          "Years from the shock to half adoption; adoption is complete after twice this "
+          "(0 = instant).", "-", low=0, high=50, random=True),
+    Field("efficiency.shocks[].shape", STR, "logistic", "",
+          "Adoption curve: 'logistic' (S-curve, truncated to reach exactly 0 and 1) or 'linear' "
+          "(the gain accrues log-linearly).", "-", choices=("logistic", "linear")),
+    Field("efficiency.shocks[].label", STR, "", "", "Free text shown in tables.", "-"),
+    # --- ECP analogy ------------------------------------------------------------------------
+    Field("ecp.gain", FLOAT, 60.0, "x",
+          "Cumulative algorithmic gain over the period, over and above hardware.",
+          "the essay's '60X' for the Exascale Computing Project (unverified; the verified ECP "
+          "KPP-1 target is a 50x application figure of merit)", low=1, high=1e9, random=True),
+    Field("ecp.start", FLOAT, 2025.0, "year", "First year of the programme.", "assumption",
+          low=1990, high=2200),
+    Field("ecp.years", FLOAT, 7.0, "years", "Length of the programme (the ECP ran about 7 years).",
+          "Exascale Computing Project, 2016-2023", low=0, low_open=True, high=100),
+    Field("ecp.coverage", FLOAT, 1.0, "share", "Share of demand the gain applies to.",
+          "assumption", low=0, high=1, random=True),
+    # --- FFT analogy ------------------------------------------------------------------------
+    Field("fft.year", FLOAT, 2025.0, "year", "When the fast algorithm appears.", "assumption",
+          low=1990, high=2200),
+    Field("fft.diffusion_years", FLOAT, 0.0, "years", "Years to half adoption (0 = instant).",
+          "assumption", low=0, high=50),
+    Field("fft.coverage", FLOAT, 1.0, "share", "Share of demand whose cost exponent changes.",
+          "assumption", low=0, high=1, random=True),
+    Field("fft.kappa_old", FLOAT, 2.0, "", "Cost exponent before: a problem of size n costs n^kappa.",
+          "direct DFT, n^2 operations", low=0, low_open=True, high=10),
+    Field("fft.kappa_new", FLOAT, 1.0, "", "Cost exponent after (times log2(n)^log_power_new).",
+          "FFT, n log2 n operations (Cooley-Tukey 1965)", low=0, low_open=True, high=10),
+    Field("fft.log_power_new", FLOAT, 1.0, "", "Power of log2(n) in the new cost.",
+          "FFT, n log2 n", low=0, high=5),
+    Field("fft.beta", FLOAT, 0.5, "",
+          "Value exponent: a result of size n is worth A n^beta; must be below both cost exponents.",
+          "assumption", low=0, low_open=True, high=10, random=True),
+    Field("fft.n0_log2", FLOAT, 10.0, "log2(n)",
+          "Problem size chosen in the base year with the old algorithm (log2).", "assumption",
+          low=1, high=200),
+    Field("fft.n_max_log2", FLOAT, 40.0, "log2(n)",
+          "Largest feasible problem size (log2): memory, data or physics caps.", "assumption",
+          low=1, high=200),
+    # --- demand -----------------------------------------------------------------------------
+    Field("demand.form", STR, "isoelastic", "",
+          "Demand for useful work: 'isoelastic' U = D p^-eps; 'saturating' U = D/(1+(p/p_sat)^eps) "
+          "(elasticity falls as price falls); 'segments' (training, inference... each with its own "
+          "parameters); 'partial-adjustment' (isoelastic long run, lagged short run).",
+          "DESIGN.md section 2", choices=("isoelastic", "saturating", "segments", "partial-adjustment")),
+    Field("demand.elasticity", FLOAT, 1.2, "",
+          "Price elasticity of demand for useful work (for 'saturating' its upper bound, reached "
+          "at high prices; for 'partial-adjustment' the long-run value).",
+          "issue #2 example; bracketed by the inelastic (0.5) and jevons (1.5) scenarios",
+          low=0, high=10, random=True),
+    Field("demand.growth", FLOAT, 0.0, "per year",
+          "Growth of the demand shifter D(t) at constant price (adoption, new uses).",
+          "assumption (estimated jointly with the elasticity by `jevons calibrate`)",
+          low=-0.9, high=10, random=True),
+    Field("demand.saturation_price", FLOAT, 0.01, "x base-year price",
+          "'saturating': price p_sat (relative to the base-year price) below which demand stops "
+          "responding much.", "assumption", low=0, low_open=True, high=1e6, random=True),
+    Field("demand.persistence", FLOAT, 0.5, "",
+          "'partial-adjustment': weight lambda on last year's quantity; short-run elasticity is "
+          "(1 - lambda) x elasticity.", "assumption", low=0, high=1, high_open=True, random=True),
+    Field("demand.segments", TABLES, (), "", f"'segments': the parts of demand (at most {MAX_SEGMENTS}).", "-"),
+    Field("demand.segments[].name", STR, None, "", "Segment name (unique).", "-", required=True),
+    Field("demand.segments[].share", FLOAT, None, "share",
+          "Share of base-year spend; shares must sum to 1.", "-", low=0, low_open=True, high=1,
+          required=True),
+    Field("demand.segments[].form", STR, "isoelastic", "", "'isoelastic' or 'saturating'.", "-",
+          choices=("isoelastic", "saturating")),
+    Field("demand.segments[].elasticity", FLOAT, None, "", "Elasticity of this segment.", "-",
+          low=0, high=10, random=True, required=True),
+    Field("demand.segments[].efficiency_doubling_years", FLOAT, None, "years",
+          "Algorithmic doubling time of this segment (default efficiency.doubling_years).", "-",
+          low=0.05, high=100, random=True),
+    Field("demand.segments[].growth", FLOAT, None, "per year",
+          "Demand growth of this segment (default demand.growth).", "-", low=-0.9, high=10, random=True),
+    Field("demand.segments[].saturation_price", FLOAT, None, "x base-year price",
+          "Saturation price if form = 'saturating' (default demand.saturation_price).", "-",
+          low=0, low_open=True, high=1e6, random=True),
+    # --- supply -----------------------------------------------------------------------------
+    Field("supply.capped", BOOL, False, "",
+          "Cap the FLOP that can be supplied; above the cap the price rises instead of volume.", "-"),
+    Field("supply.capacity_growth", FLOAT, 0.5, "per year",
+          "Maximum growth of deliverable FLOP per year (packaging, HBM, power).", "assumption",
+          low=-0.5, high=10, random=True),
+    Field("supply.headroom", FLOAT, 0.0, "share",
+          "Spare capacity in the base year, as a share of base-year FLOP demand.", "assumption",
+          low=0, high=10, random=True),
+    # --- value capture ----------------------------------------------------------------------
+    Field("value_capture.accelerator_fraction", FLOAT, 0.6, "share",
+          "Share of compute spend that buys accelerators (the rest: buildings, power, network).",
+          "assumption", low=0, high=1, random=True),
+    Field("value_capture.nvidia_share", FLOAT, 0.8, "share",
+          "Nvidia's share of accelerator spend in the base year.",
+          "assumption: with the defaults above, base-year Nvidia data-center revenue is "
+          "223 x 0.6 x 0.8 = 107 USD bn, close to FY2025 Q1-Q3 data-center revenue annualised "
+          "(22.6 + 26.3 + 30.8) x 4/3 = 106 USD bn (NVIDIA releases)",
+          low=0, high=1, random=True),
+    Field("value_capture.nvidia_share_drift", FLOAT, 0.0, "per year",
+          "Change of Nvidia's share per year (custom silicon: TPU, Trainium, MTIA, Maia); the share "
+          "is kept within [0, 1].", "assumption", low=-0.5, high=0.5, random=True),
+    # --- Monte Carlo ------------------------------------------------------------------------
+    Field("montecarlo.draws", INT, 1, "", "Number of draws when the scenario has distributions "
+          "(overridden by --draws).", "-", low=1, high=10**8),
+    Field("montecarlo.seed", INT, 20250127, "", "Seed of the random generator (overridden by --seed).",
+          "-", low=0, high=2**63 - 1),
+)
+
+BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+
+# Distributions a random parameter may take, with their required keys.
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "normal": ("mean", "sd"),
+    "lognormal": ("median", "sigma"),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+}
+
+
+def sections() -> list[str]:
+    """Top-level table names, in schema order."""
+    out: list[str] = []
+    for f in FIELDS:
+        head = f.key.split(".")[0]
+        if "." in f.key and head not in out:
+            out.append(head)
+    return out
+
+
+def children(prefix: str) -> dict[str, Field]:
+    """Fields directly under ``prefix`` ('' for the top level), keyed by their last name."""
+    out: dict[str, Field] = {}
+    depth = 0 if not prefix else prefix.count(".") + 1
+    for f in FIELDS:
+        parts = f.key.split(".")
+        if len(parts) == depth + 1 and (not prefix or f.key.startswith(prefix + ".")):
+            out[parts[-1]] = f
+    return out
+
+
+def defaults_for(prefix: str) -> dict[str, Any]:
+    """Defaults of the plain keys directly under ``prefix`` (skips required keys and tables)."""
+    return {
+        name: f.default
+        for name, f in children(prefix).items()
+        if f.kind != TABLES and f.default is not None
+    }
+
+
+# Units of the output variables (the ``unit`` column of results.csv).
+OUTPUT_UNITS: dict[str, str] = {
+    "compute_spend": "USD bn",
+    "flop_demand": "FLOP per year",
+    "price_per_useful_work": "index (base year = 1)",
+    "useful_work": "index (base year = 1)",
+    "cost_per_flop": "USD per FLOP",
+    "algorithmic_efficiency": "index (base year = 1)",
+    "nvidia_dc_revenue": "USD bn",
+    "scarcity_markup": "x",
+    "problem_size_log2": "log2(n)",
+}
