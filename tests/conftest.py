@@ -1,0 +1,65 @@
+"""Shared test fixtures.
+
+Tests that read the real datasets use the offline mirror named by ``JEVONS_DATA_MIRROR`` (CI sets
+it to ``../shared/data``); without it they are skipped with a message saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: str | os.PathLike | None = None) -> CliResult:
+    """Run the real ``jevons`` command in a subprocess (as a user would)."""
+    full_env = dict(os.environ)
+    full_env.setdefault("PYTHONHASHSEED", "0")
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "model", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or PROJECT_DIR,
+        timeout=300,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def assert_one_line_error(result: CliResult, *fragments: str) -> None:
+    """The project's error contract: exit 2, one line on stderr starting with 'error:'."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    value = os.environ.get("JEVONS_DATA_MIRROR")
+    if not value or not Path(value).is_dir():
+        pytest.skip("JEVONS_DATA_MIRROR is not set to the offline data mirror")
+    return Path(value)
