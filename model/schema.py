@@ -133,8 +133,9 @@ FIELDS: tuple[Field, ...] = (
           "Years from the shock to half adoption; adoption is complete after twice this "
           "(0 = instant).", "-", low=0, high=50, random=True),
     Field("efficiency.shocks[].shape", STR, "logistic", "",
-          "Adoption curve: 'logistic' (S-curve, truncated to reach exactly 0 and 1) or 'linear' "
-          "(the gain accrues log-linearly).", "-", choices=("logistic", "linear")),
+          "How the gain spreads: 'logistic' (a share of the covered demand adopts the full factor, "
+          "following an S-curve truncated to reach exactly 0 and 1) or 'ramp' (all covered demand "
+          "gains the factor gradually, log-linearly in time).", "-", choices=("logistic", "ramp")),
     Field("efficiency.shocks[].label", STR, "", "", "Free text shown in tables.", "-"),
     # --- ECP analogy ------------------------------------------------------------------------
     Field("ecp.gain", FLOAT, 60.0, "x",

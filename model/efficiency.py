@@ -1,0 +1,79 @@
+"""Algorithmic efficiency: the trend and dated shocks.
+
+Useful work per FLOP is a(t) = 2^(t / T_alg) * (shock multipliers). A shock k of factor S_k
+covers a share phi_k of demand. Two shapes:
+
+* ``logistic``: a share phi_k * w_k(t) of demand has adopted the full factor S_k, with w_k an
+  S-curve that is exactly 0 at the shock and exactly 1 after twice the diffusion time;
+* ``ramp``: all covered demand gains S_k^w_k(t), with w_k rising linearly from 0 to 1 over twice
+  the diffusion time (the ECP's cumulative gain over a programme).
+
+Demand is then a mixture of 2^K adoption classes (adopted or not, for each of K shocks, assumed
+independent). The class axis is small (K <= 6) and structural; draws and years stay vectorised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The untruncated logistic runs from 1% to 99% over [shock, shock + 2 * diffusion]; truncating
+# and rescaling makes adoption exactly 0 at the shock and exactly 1 at full diffusion.
+_LOGISTIC_TAIL = 0.01
+_LOGISTIC_SCALE = np.log((1 - _LOGISTIC_TAIL) / _LOGISTIC_TAIL)  # ln 99
+
+
+def trend(t: np.ndarray, doubling_years) -> np.ndarray:
+    """Trend of useful work per FLOP: 2^(t / T_alg), t in years since the base year."""
+    return np.exp2(np.asarray(t, dtype=float) / doubling_years)
+
+
+def diffusion_weight(years: np.ndarray, shock_year, diffusion_years, shape: str) -> np.ndarray:
+    """Weight w(t) in [0, 1]: 0 before the shock, 0.5 after ``diffusion_years``, 1 after twice that.
+
+    With ``diffusion_years = 0`` the weight jumps to 1 at the shock date.
+    """
+    years = np.asarray(years, dtype=float)
+    elapsed = years - shock_year
+    half = np.asarray(diffusion_years, dtype=float)
+    instant = half <= 0
+    safe_half = np.where(instant, 1.0, half)
+    if shape == "ramp":
+        gradual = np.clip(elapsed / (2.0 * safe_half), 0.0, 1.0)
+    elif shape == "logistic":
+        z = (elapsed - safe_half) * (_LOGISTIC_SCALE / safe_half)
+        logistic = 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
+        gradual = np.clip((logistic - _LOGISTIC_TAIL) / (1 - 2 * _LOGISTIC_TAIL), 0.0, 1.0)
+        gradual = np.where(elapsed <= 0, 0.0, gradual)
+    else:  # pragma: no cover - the schema rejects other shapes
+        raise ValueError(f"unknown shock shape {shape!r}")
+    return np.where(instant, (elapsed >= 0).astype(float), gradual)
+
+
+def adoption_classes(years: np.ndarray, shocks) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and efficiency multipliers of the 2^K adoption classes.
+
+    Returns ``(weights, multipliers)``, each of shape (2^K, n, T) (n = 1 for scalar parameters);
+    weights sum to 1 over the class axis. With no shocks: one class of weight 1, multiplier 1.
+    """
+    years = np.asarray(years, dtype=float)
+    weights = np.ones((1, 1, years.size))
+    multipliers = np.ones((1, 1, years.size))
+    for shock in shocks:
+        w = diffusion_weight(years, _col(shock.year), _col(shock.diffusion_years), shock.shape)
+        phi = _col(shock.coverage)
+        log_s = np.log(_col(shock.factor))
+        if shock.shape == "ramp":
+            share, gain = phi * np.ones_like(w), np.exp(log_s * w)
+        else:
+            share, gain = phi * w, np.exp(log_s) * np.ones_like(w)
+        # Each existing class splits into "not adopted" and "adopted".
+        kept, adopted = weights * (1 - share), weights * share
+        shape = np.broadcast_shapes(multipliers.shape, (1,) + gain.shape)
+        weights = np.concatenate([kept, adopted])
+        multipliers = np.concatenate([np.broadcast_to(multipliers, shape), multipliers * gain])
+    return weights, multipliers
+
+
+def _col(x) -> np.ndarray:
+    """A scalar or a 1-D array of draws as an (n, 1) column that broadcasts against years."""
+    return np.asarray(x, dtype=float).reshape(-1, 1)

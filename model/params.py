@@ -1,0 +1,233 @@
+"""Frozen parameter dataclasses: what the engine reads.
+
+Every numeric field is either a float or a 1-D float64 array of the draws (Monte Carlo) or grid
+points (sweeps); the engine broadcasts them against the year axis. Defaults, units and sources of
+every field are in :mod:`model.schema`; :func:`params_from_values` turns a validated scenario
+(a nested dict shaped like the TOML file, see :mod:`model.scenario`) into a :class:`Params`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from model import schema
+
+Num = float | np.ndarray
+
+SECONDS_PER_HOUR = 3600.0
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A dated algorithmic-efficiency shock."""
+
+    year: Num
+    factor: Num
+    coverage: Num = 1.0
+    diffusion_years: Num = 0.0
+    shape: str = "logistic"  # "logistic" (share adopting the full factor) or "ramp" (gain accrues)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of demand (e.g. training, inference) with its own demand curve and trend."""
+
+    name: str
+    share: Num  # share of base-year spend
+    elasticity: Num
+    efficiency_doubling_years: Num
+    growth: Num
+    form: str = "isoelastic"  # or "saturating"
+    saturation_price: Num = 0.01
+
+
+@dataclass(frozen=True)
+class FFT:
+    """The FFT analogy: a change of the cost exponent, users choose problem size."""
+
+    year: Num = 2025.0
+    diffusion_years: Num = 0.0
+    coverage: Num = 1.0
+    kappa_old: Num = 2.0
+    kappa_new: Num = 1.0
+    log_power_new: Num = 1.0
+    beta: Num = 0.5
+    n0_log2: Num = 10.0
+    n_max_log2: Num = 40.0
+
+
+@dataclass(frozen=True)
+class Supply:
+    capped: bool = False
+    capacity_growth: Num = 0.5
+    headroom: Num = 0.0
+
+
+@dataclass(frozen=True)
+class ValueCapture:
+    accelerator_fraction: Num = 0.6
+    nvidia_share: Num = 0.8
+    nvidia_share_drift: Num = 0.0
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything the engine needs for one scenario (scalars or arrays of draws)."""
+
+    name: str = "scenario"
+    type: str = "standard"  # "standard", "ecp" or "fft"
+    start: int = 2024
+    end: int = 2035
+    base_spend_usd_bn: Num = 223.0
+    hardware_doubling_years: Num = 2.46
+    usd_per_flop: Num = schema.GPU_HOUR_USD / (
+        SECONDS_PER_HOUR * schema.H100_DENSE_BF16_FLOPS * schema.UTILISATION
+    )
+    shocks: tuple[Shock, ...] = ()
+    segments: tuple[Segment, ...] = field(
+        default_factory=lambda: (Segment("all", 1.0, 1.2, 0.67, 0.0),)
+    )
+    persistence: Num = 0.0  # partial adjustment weight on last year's quantity (0 = none)
+    supply: Supply = field(default_factory=Supply)
+    value_capture: ValueCapture = field(default_factory=ValueCapture)
+    fft: FFT | None = None
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.start, self.end + 1, dtype=float)
+
+    @property
+    def n_draws(self) -> int:
+        """Length of the draw axis: the common length of all array-valued fields (1 if none)."""
+        return _common_length(self)
+
+
+def _common_length(obj: Any) -> int:
+    lengths: set[int] = set()
+
+    def visit(x: Any) -> None:
+        if isinstance(x, np.ndarray):
+            lengths.add(x.shape[0] if x.ndim else 1)
+        elif isinstance(x, tuple):
+            for item in x:
+                visit(item)
+        elif hasattr(x, "__dataclass_fields__"):
+            for f in fields(x):
+                visit(getattr(x, f.name))
+
+    visit(obj)
+    lengths.discard(1)
+    if len(lengths) > 1:
+        raise ValueError(f"parameter arrays have different lengths: {sorted(lengths)}")
+    return lengths.pop() if lengths else 1
+
+
+def usd_per_flop(gpu_hour_usd: Num, peak_flops: Num, utilisation: Num) -> Num:
+    """Base-year cost of one useful FLOP: rental price / (peak FLOP/s x 3600 s x utilisation)."""
+    return gpu_hour_usd / (SECONDS_PER_HOUR * peak_flops * utilisation)
+
+
+def _num(x: Any) -> Num:
+    if isinstance(x, np.ndarray):
+        return x.astype(float, copy=False)
+    return float(x)
+
+
+def params_from_values(values: Mapping[str, Any]) -> Params:
+    """Build :class:`Params` from a validated scenario dict (see :mod:`model.scenario`)."""
+    kind = values.get("type", "standard")
+    eff = values["efficiency"]
+    dem = values["demand"]
+    shocks = tuple(
+        Shock(
+            year=_num(s["year"]),
+            factor=_num(s["factor"]),
+            coverage=_num(s.get("coverage", 1.0)),
+            diffusion_years=_num(s.get("diffusion_years", 0.0)),
+            shape=s.get("shape", "logistic"),
+            label=s.get("label", ""),
+        )
+        for s in eff.get("shocks", ())
+    )
+    if kind == "ecp":
+        ecp = values["ecp"]
+        # The ECP gain accrues log-linearly over the programme: a ramp whose half-way point is
+        # half the programme length (see model.efficiency.diffusion_weight).
+        shocks = shocks + (
+            Shock(
+                year=_num(ecp["start"]),
+                factor=_num(ecp["gain"]),
+                coverage=_num(ecp["coverage"]),
+                diffusion_years=_num(ecp["years"]) / 2.0,
+                shape="ramp",
+                label="ECP",
+            ),
+        )
+    form = dem["form"]
+    if form == "segments":
+        segments = tuple(
+            Segment(
+                name=s["name"],
+                share=_num(s["share"]),
+                elasticity=_num(s["elasticity"]),
+                efficiency_doubling_years=_num(
+                    _default(s.get("efficiency_doubling_years"), eff["doubling_years"])
+                ),
+                growth=_num(_default(s.get("growth"), dem["growth"])),
+                form=s.get("form", "isoelastic"),
+                saturation_price=_num(_default(s.get("saturation_price"), dem["saturation_price"])),
+            )
+            for s in dem["segments"]
+        )
+    else:
+        segments = (
+            Segment(
+                name="all",
+                share=1.0,
+                elasticity=_num(dem["elasticity"]),
+                efficiency_doubling_years=_num(eff["doubling_years"]),
+                growth=_num(dem["growth"]),
+                form="saturating" if form == "saturating" else "isoelastic",
+                saturation_price=_num(dem["saturation_price"]),
+            ),
+        )
+    hw = values["hardware"]
+    sup = values["supply"]
+    vc = values["value_capture"]
+    fft = None
+    if kind == "fft":
+        fft = FFT(**{k: _num(v) for k, v in values["fft"].items()})
+    return Params(
+        name=values.get("name") or "scenario",
+        type=kind,
+        start=int(values["time"]["start"]),
+        end=int(values["time"]["end"]),
+        base_spend_usd_bn=_num(values["base"]["spend_usd_bn"]),
+        hardware_doubling_years=_num(hw["doubling_years"]),
+        usd_per_flop=usd_per_flop(
+            _num(hw["gpu_hour_usd"]), _num(hw["peak_flops"]), _num(hw["utilisation"])
+        ),
+        shocks=shocks,
+        segments=segments,
+        persistence=_num(dem["persistence"]) if form == "partial-adjustment" else 0.0,
+        supply=Supply(
+            capped=bool(sup["capped"]),
+            capacity_growth=_num(sup["capacity_growth"]),
+            headroom=_num(sup["headroom"]),
+        ),
+        value_capture=ValueCapture(
+            accelerator_fraction=_num(vc["accelerator_fraction"]),
+            nvidia_share=_num(vc["nvidia_share"]),
+            nvidia_share_drift=_num(vc["nvidia_share_drift"]),
+        ),
+        fft=fft,
+    )
+
+
+def _default(value: Any, fallback: Any) -> Any:
+    return fallback if value is None else value
