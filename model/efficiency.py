@@ -9,7 +9,7 @@ covers a share phi_k of demand. Two shapes:
   the diffusion time (the ECP's cumulative gain over a programme).
 
 Demand is then a mixture of 2^K adoption classes (adopted or not, for each of K shocks, assumed
-independent). The class axis is small (K <= 6) and structural; draws and years stay vectorised.
+independent). The classes are few (K <= 6) and structural; draws and years stay vectorised.
 """
 
 from __future__ import annotations
@@ -49,29 +49,29 @@ def diffusion_weight(years: np.ndarray, shock_year, diffusion_years, shape: str)
     return np.where(instant, (elapsed >= 0).astype(float), gradual)
 
 
-def adoption_classes(years: np.ndarray, shocks) -> tuple[np.ndarray, np.ndarray]:
-    """Weights and efficiency multipliers of the 2^K adoption classes.
+def adoption_classes(years: np.ndarray, shocks) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The 2^K adoption classes as a list of ``(weight, log_multiplier)`` pairs.
 
-    Returns ``(weights, multipliers)``, each of shape (2^K, n, T) (n = 1 for scalar parameters);
-    weights sum to 1 over the class axis. With no shocks: one class of weight 1, multiplier 1.
+    ``weight`` is the share of demand in the class and ``log_multiplier`` the log of its
+    efficiency multiplier; both broadcast to (n, T) but keep their smallest shape (a multiplier
+    that does not change over time stays (n, 1)), which keeps large Monte Carlo runs light.
+    Weights sum to 1 over the classes. With no shocks: one class of weight 1, multiplier 1.
     """
     years = np.asarray(years, dtype=float)
-    weights = np.ones((1, 1, years.size))
-    multipliers = np.ones((1, 1, years.size))
+    classes = [(np.ones((1, 1)), np.zeros((1, 1)))]
     for shock in shocks:
         w = diffusion_weight(years, _col(shock.year), _col(shock.diffusion_years), shock.shape)
         phi = _col(shock.coverage)
         log_s = np.log(_col(shock.factor))
-        if shock.shape == "ramp":
-            share, gain = phi * np.ones_like(w), np.exp(log_s * w)
-        else:
-            share, gain = phi * w, np.exp(log_s) * np.ones_like(w)
+        if shock.shape == "ramp":  # all covered demand gains S^w(t)
+            share, log_gain = phi, log_s * w
+        else:  # a share phi * w(t) has adopted the full factor S
+            share, log_gain = phi * w, log_s
         # Each existing class splits into "not adopted" and "adopted".
-        kept, adopted = weights * (1 - share), weights * share
-        shape = np.broadcast_shapes(multipliers.shape, (1,) + gain.shape)
-        weights = np.concatenate([kept, adopted])
-        multipliers = np.concatenate([np.broadcast_to(multipliers, shape), multipliers * gain])
-    return weights, multipliers
+        classes = [(weight * (1 - share), log_m) for weight, log_m in classes] + [
+            (weight * share, log_m + log_gain) for weight, log_m in classes
+        ]
+    return classes
 
 
 def _col(x) -> np.ndarray:

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import demand, efficiency, fft, hardware
-from model.params import Params
+from model import efficiency, fft, hardware
+from model.params import Params, take_draws
 
 USD_PER_BN = 1e9
+CHUNK_SIZE = 2**16  # draws per block: about 6 MB per (block, year) array
 _MARKUP_MAX_LOG = np.log(1e6)  # the scarcity markup is searched in [1, 10^6]
 _MARKUP_STEPS = 60
 
@@ -47,10 +48,31 @@ def _col(x) -> np.ndarray:
     return np.asarray(x, dtype=float).reshape(-1, 1)
 
 
-def simulate(params: Params) -> Result:
-    """Run one scenario (all draws at once)."""
+def simulate(params: Params, chunk_size: int = CHUNK_SIZE) -> Result:
+    """Run one scenario: all draws, all years.
+
+    Draws are processed in chunks of ``chunk_size`` so the working arrays stay small enough for
+    the CPU caches (a loop over blocks of draws, each block fully vectorised); the result does not
+    depend on the chunk size beyond floating-point rounding of the last bit.
+    """
     n = params.n_draws
     years = params.years
+    if n <= chunk_size:
+        variables = _simulate_block(params, years)
+    else:
+        variables = {}
+        for lo in range(0, n, chunk_size):
+            hi = min(lo + chunk_size, n)
+            block = _simulate_block(take_draws(params, lo, hi), years, hi - lo)
+            for name, values in block.items():
+                if name not in variables:
+                    variables[name] = np.empty((n, years.size))
+                variables[name][lo:hi] = values
+    return Result(years=years, variables=variables, n_draws=n)
+
+
+def _simulate_block(params: Params, years: np.ndarray, n: int | None = None) -> dict[str, np.ndarray]:
+    n = params.n_draws if n is None else n
     t = years - params.start
     if params.type == "fft":
         out = _simulate_fft(params, years, t)
@@ -60,44 +82,61 @@ def simulate(params: Params) -> Result:
     share = np.clip(_col(vc.nvidia_share) + _col(vc.nvidia_share_drift) * t, 0.0, 1.0)
     out["nvidia_dc_revenue"] = share * _col(vc.accelerator_fraction) * out["compute_spend"]
     shape = (n, years.size)
-    variables = {k: np.ascontiguousarray(np.broadcast_to(v, shape), dtype=float) for k, v in out.items()}
-    return Result(years=years, variables=variables, n_draws=n)
+    return {k: np.ascontiguousarray(np.broadcast_to(v, shape), dtype=float) for k, v in out.items()}
 
 
 # --- standard and ECP scenarios -----------------------------------------------------------------
 
 
+def _take(a: np.ndarray, idx: slice) -> np.ndarray:
+    """Select years from an array that may be constant in time (last axis of length 1)."""
+    return a if a.shape[-1] == 1 else a[..., idx]
+
+
 @dataclass(frozen=True)
-class _SegmentArrays:
-    """Pre-computed arrays of one segment: class axis first, then draws, then years."""
+class _Segment:
+    """Pre-computed arrays of one demand segment; prices are kept in logs (one exp per use)."""
 
-    scale: np.ndarray  # X0_s (1+g_s)^t, shape (n, T)
-    price: np.ndarray  # relative price of useful work before markup, (C, n, T)
-    efficiency: np.ndarray  # a_sj, (C, n, T)
+    scale: np.ndarray  # X0_s (1+g_s)^t, (n|1, T)
+    log_prices: list[np.ndarray]  # per adoption class: ln p_sj before markup, (n|1, T)
+    weights: list[np.ndarray]  # per adoption class: share of demand, broadcasts to (n, T)
     form: str
-    elasticity: np.ndarray
-    saturation_price: np.ndarray
+    elasticity: np.ndarray  # (n|1, 1)
+    saturation_price: np.ndarray  # (n|1, 1)
 
-    def desired(self, markup, weights, idx=slice(None)):
-        """Long-run useful work U*, FLOP F* and spend X* at a markup (years selected by idx)."""
-        price = markup * self.price[..., idx]
-        q = weights[..., idx] * demand.relative_quantity(
-            price, self.form, self.elasticity, self.saturation_price
-        )
-        scale = self.scale[..., idx]
-        useful = scale * q.sum(axis=0)
-        flop = scale * (q / self.efficiency[..., idx]).sum(axis=0)
-        spend = scale * (q * price).sum(axis=0)
-        return useful, flop, spend
+    def desired(self, log_markup, idx: slice = slice(None)):
+        """Long-run useful work U* and spend X* at a markup (years selected by ``idx``)."""
+        eps = self.elasticity
+        useful = spend = 0.0
+        if self.form == "saturating":  # f(p)/f(1) = (1 + p_sat^-eps) / (1 + (p/p_sat)^eps)
+            log_sat = np.log(self.saturation_price)
+            norm = 1.0 + np.exp(-eps * log_sat)
+        for weight, log_price in zip(self.weights, self.log_prices, strict=True):  # <= 64 classes
+            lp = _take(log_price, idx) + log_markup
+            if self.form == "isoelastic":
+                q = np.exp(-eps * lp)
+                x = np.exp((1.0 - eps) * lp)  # p * q
+            else:
+                q = norm / (1.0 + np.exp(eps * (lp - log_sat)))
+                x = q * np.exp(lp)
+            w = _take(weight, idx)
+            useful = useful + w * q
+            spend = spend + w * x
+        scale = _take(self.scale, idx)
+        return scale * useful, scale * spend
 
 
-def _segment_arrays(params: Params, seg, t, rel_cost, multipliers) -> _SegmentArrays:
-    a = efficiency.trend(t, _col(seg.efficiency_doubling_years)) * multipliers
-    scale = _col(params.base_spend_usd_bn) * _col(seg.share) * (1.0 + _col(seg.growth)) ** t
-    return _SegmentArrays(
-        scale=scale,
-        price=rel_cost / a,
-        efficiency=a,
+def _growth_path(level, growth, t) -> np.ndarray:
+    """level * (1 + g)^t, as exp(t ln(1+g)) so the power is taken on the small (n, 1) axis."""
+    return _col(level) * np.exp(t * np.log1p(_col(growth)))
+
+
+def _segment(params: Params, seg, t, log_rel_cost, classes) -> _Segment:
+    log_trend = t * (np.log(2.0) / _col(seg.efficiency_doubling_years))
+    return _Segment(
+        scale=_growth_path(params.base_spend_usd_bn * np.asarray(seg.share), seg.growth, t),
+        log_prices=[log_rel_cost - log_trend - log_m for _, log_m in classes],
+        weights=[w for w, _ in classes],
         form=seg.form,
         elasticity=_col(seg.elasticity),
         saturation_price=_col(seg.saturation_price),
@@ -105,92 +144,93 @@ def _segment_arrays(params: Params, seg, t, rel_cost, multipliers) -> _SegmentAr
 
 
 def _simulate_standard(params: Params, years, t) -> dict[str, np.ndarray]:
-    rel_cost = hardware.relative_cost(t, _col(params.hardware_doubling_years))
-    weights, multipliers = efficiency.adoption_classes(years, params.shocks)
-    segments = [_segment_arrays(params, s, t, rel_cost, multipliers) for s in params.segments]
+    log_rel_cost = hardware.log_relative_cost(t, _col(params.hardware_doubling_years))
+    rel_cost = np.exp(log_rel_cost)
+    classes = efficiency.adoption_classes(years, params.shocks)
+    segments = [_segment(params, s, t, log_rel_cost, classes) for s in params.segments]
     persistence = np.asarray(params.persistence, dtype=float)
     dynamic = params.supply.capped or bool(np.any(persistence > 0))
 
     if not dynamic:
-        markup = np.ones((1, t.size))
-        parts = [s.desired(1.0, weights) for s in segments]
-        useful, flop, spend = (sum(p[i] for p in parts) for i in range(3))
+        markup = np.ones((1, 1))
+        parts = [s.desired(0.0) for s in segments]
+        useful = sum(u for u, _ in parts)
+        spend = sum(x for _, x in parts)
     else:
-        useful, flop, spend, markup = _simulate_dynamic(params, segments, weights, t)
+        useful, spend, markup = _simulate_dynamic(params, segments, rel_cost, t)
 
-    base_flop_units = flop / _col(params.base_spend_usd_bn)  # F / F0 at the base-year cost
+    base = _col(params.base_spend_usd_bn)
+    cost = markup * rel_cost  # price paid per FLOP, relative to the base year
+    flop = spend / cost  # base-year-FLOP units (USD bn at the base-year cost)
     out = {
         "compute_spend": spend,
-        "flop_demand": flop * USD_PER_BN / _col(params.usd_per_flop),
+        "flop_demand": flop * (USD_PER_BN / _col(params.usd_per_flop)),
         "price_per_useful_work": spend / useful,
-        "useful_work": useful / _col(params.base_spend_usd_bn),
-        "cost_per_flop": markup * rel_cost * _col(params.usd_per_flop),
-        "algorithmic_efficiency": (useful / _col(params.base_spend_usd_bn)) / base_flop_units,
+        "useful_work": useful / base,
+        "cost_per_flop": cost * _col(params.usd_per_flop),
+        "algorithmic_efficiency": useful / flop,
     }
     if params.supply.capped:
         out["scarcity_markup"] = markup
     return out
 
 
-def _simulate_dynamic(params: Params, segments, weights, t):
+def _simulate_dynamic(params: Params, segments, rel_cost, t):
     """Year by year: partial adjustment of quantities and/or clearing against a capacity cap."""
     lam = _col(params.persistence)
-    n = params.n_draws
-    T = t.size
-    useful = np.zeros((n, T))
-    flop = np.zeros((n, T))
-    spend = np.zeros((n, T))
-    markup = np.ones((n, T))
+    n, T = params.n_draws, t.size
+    useful, spend, log_markup = (np.zeros((n, T)) for _ in range(3))
+    rel_cost = np.broadcast_to(rel_cost, (n, T))
     previous = None  # last year's useful work by segment
     capacity = None
     if params.supply.capped:
-        base_flop = sum(s.desired(1.0, weights, slice(0, 1))[1] for s in segments)  # (n|1, 1)
-        capacity = (
+        base_flop = sum(seg.desired(0.0, slice(0, 1))[1] for seg in segments)  # rel_cost(t0) = 1
+        capacity = np.broadcast_to(
             base_flop * (1.0 + _col(params.supply.headroom))
-            * (1.0 + _col(params.supply.capacity_growth)) ** t
+            * (1.0 + _col(params.supply.capacity_growth)) ** t,
+            (n, T),
         )
 
-    for i in range(T):  # years depend on the year before; draws stay vectorised
+    for i in range(T):  # a year depends on the year before; draws stay vectorised
         idx = slice(i, i + 1)
-        m = np.ones((n, 1))
+        cost = rel_cost[:, idx]
+        log_m = np.zeros((n, 1))
         if capacity is not None:
-            cap = np.broadcast_to(capacity[:, idx], (n, 1))
-            f_free = _year_totals(segments, weights, m, idx, previous, lam, n)[0][1]
-            binding = f_free > cap
+            cap = capacity[:, idx]
+            x_free = _year_totals(segments, log_m, idx, previous, lam)[0][1]
+            binding = x_free / cost > cap
             if np.any(binding):
-                lo = np.zeros((n, 1))
-                hi = np.full((n, 1), _MARKUP_MAX_LOG)
+                lo, hi = np.zeros((n, 1)), np.full((n, 1), _MARKUP_MAX_LOG)
                 for _ in range(_MARKUP_STEPS):  # bisection iterations, vectorised over draws
                     mid = 0.5 * (lo + hi)
-                    f_mid = _year_totals(segments, weights, np.exp(mid), idx, previous, lam, n)[0][1]
-                    too_much = f_mid > cap
+                    x_mid = _year_totals(segments, mid, idx, previous, lam)[0][1]
+                    too_much = x_mid / (np.exp(mid) * cost) > cap
                     lo = np.where(too_much, mid, lo)
                     hi = np.where(too_much, hi, mid)
-                m = np.where(binding, np.exp(0.5 * (lo + hi)), 1.0)
-        (u_tot, f_tot, x_tot), previous = _year_totals(segments, weights, m, idx, previous, lam, n)
-        useful[:, idx], flop[:, idx], spend[:, idx], markup[:, idx] = u_tot, f_tot, x_tot, m
-    return useful, flop, spend, markup
+                log_m = np.where(binding, 0.5 * (lo + hi), 0.0)
+        (u_tot, x_tot), previous = _year_totals(segments, log_m, idx, previous, lam)
+        useful[:, idx], spend[:, idx], log_markup[:, idx] = u_tot, x_tot, log_m
+    return useful, spend, np.exp(log_markup)
 
 
-def _year_totals(segments, weights, markup, idx, previous, lam, n):
-    """Totals (U, F, X) of one year at a markup, after partial adjustment from ``previous``.
+def _year_totals(segments, log_markup, idx, previous, lam):
+    """Totals (U, X) of one year at a markup, after partial adjustment from ``previous``.
 
-    Returns ``((useful, flop, spend), adjusted)`` where ``adjusted`` is each segment's useful work
+    Returns ``((useful, spend), adjusted)`` where ``adjusted`` is each segment's useful work
     (the ``previous`` of the next year).
     """
-    totals = [np.zeros((n, 1)) for _ in range(3)]
+    useful = spend = 0.0
     adjusted = []
     for k, seg in enumerate(segments):
-        u_star, f_star, x_star = seg.desired(markup, weights, idx)
+        u_star, x_star = seg.desired(log_markup, idx)
         if previous is None:  # the first year starts on its long-run path
             u = u_star
         else:  # ln U_t = lam ln U_{t-1} + (1 - lam) ln U*_t
             u = np.exp(lam * np.log(previous[k]) + (1 - lam) * np.log(u_star))
-        ratio = u / u_star
         adjusted.append(u)
-        for total, value in zip(totals, (u, f_star * ratio, x_star * ratio), strict=True):
-            total += value
-    return totals, adjusted
+        useful = useful + u
+        spend = spend + x_star * (u / u_star)
+    return (useful, spend), adjusted
 
 
 # --- FFT scenarios --------------------------------------------------------------------------------

@@ -17,3 +17,8 @@ def cost_per_flop(t: np.ndarray, usd_per_flop0, doubling_years) -> np.ndarray:
 def relative_cost(t: np.ndarray, doubling_years) -> np.ndarray:
     """c(t) / c(t0) = 2^(-t / T_hw)."""
     return np.exp2(-np.asarray(t, dtype=float) / doubling_years)
+
+
+def log_relative_cost(t: np.ndarray, doubling_years) -> np.ndarray:
+    """ln(c(t) / c(t0)) = -t ln 2 / T_hw (computed directly: no exp/log round trip)."""
+    return np.asarray(t, dtype=float) * (-np.log(2.0) / np.asarray(doubling_years, dtype=float))

@@ -9,7 +9,7 @@ every field are in :mod:`model.schema`; :func:`params_from_values` turns a valid
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -125,6 +125,17 @@ def _common_length(obj: Any) -> int:
     if len(lengths) > 1:
         raise ValueError(f"parameter arrays have different lengths: {sorted(lengths)}")
     return lengths.pop() if lengths else 1
+
+
+def take_draws(obj: Any, lo: int, hi: int) -> Any:
+    """The same parameters restricted to draws lo..hi-1 (scalars and length-1 arrays unchanged)."""
+    if isinstance(obj, np.ndarray):
+        return obj[lo:hi] if obj.ndim and obj.shape[0] > 1 else obj
+    if isinstance(obj, tuple):
+        return tuple(take_draws(item, lo, hi) for item in obj)
+    if hasattr(obj, "__dataclass_fields__"):
+        return replace(obj, **{f.name: take_draws(getattr(obj, f.name), lo, hi) for f in fields(obj)})
+    return obj
 
 
 def usd_per_flop(gpu_hour_usd: Num, peak_flops: Num, utilisation: Num) -> Num:

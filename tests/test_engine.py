@@ -97,10 +97,11 @@ def test_instant_diffusion_is_a_step():
 
 def test_class_weights_sum_to_one():
     shocks = (Shock(2025.0, 10.0, 0.4, 1.0), Shock(2026.0, 2.0, 0.7, 0.5), Shock(2027.5, 5.0, 1.0, 0.0))
-    weights, multipliers = efficiency.adoption_classes(np.arange(2024.0, 2036.0), shocks)
-    assert weights.shape[0] == 8
-    np.testing.assert_allclose(weights.sum(axis=0), 1.0, rtol=1e-12)
-    np.testing.assert_allclose(multipliers.max(), 100.0)
+    classes = efficiency.adoption_classes(np.arange(2024.0, 2036.0), shocks)
+    assert len(classes) == 8
+    total = sum(np.broadcast_to(w, (1, 12)) for w, _ in classes)
+    np.testing.assert_allclose(total, 1.0, rtol=1e-12)
+    assert max(float(np.max(log_m)) for _, log_m in classes) == pytest.approx(np.log(100.0))
 
 
 # --- demand forms ---------------------------------------------------------------------------------
