@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import efficiency, fft, hardware
+from model import demand, efficiency, fft, hardware
 from model.params import Params, take_draws
 
 USD_PER_BN = 1e9
@@ -106,19 +106,11 @@ class _Segment:
 
     def desired(self, log_markup, idx: slice = slice(None)):
         """Long-run useful work U* and spend X* at a markup (years selected by ``idx``)."""
-        eps = self.elasticity
         useful = spend = 0.0
-        if self.form == "saturating":  # f(p)/f(1) = (1 + p_sat^-eps) / (1 + (p/p_sat)^eps)
-            log_sat = np.log(self.saturation_price)
-            norm = 1.0 + np.exp(-eps * log_sat)
         for weight, log_price in zip(self.weights, self.log_prices, strict=True):  # <= 64 classes
-            lp = _take(log_price, idx) + log_markup
-            if self.form == "isoelastic":
-                q = np.exp(-eps * lp)
-                x = np.exp((1.0 - eps) * lp)  # p * q
-            else:
-                q = norm / (1.0 + np.exp(eps * (lp - log_sat)))
-                x = q * np.exp(lp)
+            q, x = demand.quantity_and_spend(
+                _take(log_price, idx) + log_markup, self.form, self.elasticity, self.saturation_price
+            )
             w = _take(weight, idx)
             useful = useful + w * q
             spend = spend + w * x

@@ -123,6 +123,14 @@ def test_saturating_elasticity_stays_within_bounds(p, eps0, p_sat):
     assert numeric == pytest.approx(e, rel=1e-4, abs=1e-7)
 
 
+@pytest.mark.parametrize("form", ["isoelastic", "saturating"])
+def test_log_form_matches_direct_form(form):
+    p = np.logspace(-6, 2, 41)
+    q, x = demand.quantity_and_spend(np.log(p), form, 1.3, 0.01)
+    np.testing.assert_allclose(q, demand.relative_quantity(p, form, 1.3, 0.01), rtol=1e-12)
+    np.testing.assert_allclose(x, p * q, rtol=1e-12)
+
+
 def test_saturating_elasticity_falls_as_price_falls():
     prices = np.logspace(2, -6, 50)
     e = demand.saturating_elasticity(prices, 1.5, 0.01)
