@@ -1,0 +1,102 @@
+"""The book's tables (model.report): generated from the schema, the CLI and the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import report, schema
+from model.engine import Result
+from model.params import Params, Segment
+from model.scenario import load_scenario
+
+
+def test_schema_table_has_every_key_once_with_its_allowed_range():
+    table = report.schema_table()
+    assert table["key"].tolist() == [f.key for f in schema.FIELDS]
+    row = table.set_index("key").loc["demand.elasticity"]
+    assert row["allowed"] == schema.BY_KEY["demand.elasticity"].allowed() == "a number in [0, 10]"
+    assert row["default"] == "1.2" and row["random"] == "yes"
+    assert table.set_index("key").loc["efficiency.shocks[].factor", "default"] == "required"
+    assert table.set_index("key").loc["efficiency.shocks", "default"] == "[]"
+
+
+def test_distribution_and_output_tables_follow_the_schema():
+    dists = report.distributions_table()
+    assert dists["dist"].tolist() == list(schema.DISTRIBUTIONS)
+    assert dists.set_index("dist").loc["lognormal", "syntax"] == (
+        '{ dist = "lognormal", median = ..., sigma = ... }')
+    outputs = report.output_units_table()
+    assert outputs["variable"].tolist() == list(schema.OUTPUT_UNITS)
+    assert outputs["unit"].tolist() == list(schema.OUTPUT_UNITS.values())
+    # every output variable is described: a new variable without a description fails here
+    assert set(report.OUTPUT_DESCRIPTIONS) == set(schema.OUTPUT_UNITS)
+
+
+def test_cli_table_reads_the_real_parser():
+    table = report.cli_table().set_index("command")
+    for command in ("run", "sweep", "list", "show"):
+        assert command in table.index
+        assert table.loc[command, "usage"].startswith(f"jevons {command}")
+    assert "--grid" in table.loc["sweep", "usage"]
+
+
+def test_parameter_table_shows_resolved_values_and_origins():
+    scenario = load_scenario("montecarlo", ["demand.growth=0.1"])
+    table = report.parameter_table(
+        scenario, ["demand.growth", "demand.elasticity", "efficiency.shocks[0].year",
+                   "hardware.peak_flops"],
+        sources={"efficiency.shocks[0].year": "27 January 2025"})
+    rows = table.set_index("key")
+    assert rows.loc["demand.growth", "value"] == "0.1"
+    assert rows.loc["demand.growth", "set in"] == "--set demand.growth"
+    assert rows.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
+    assert rows.loc["demand.elasticity", "set in"].endswith("montecarlo.toml")
+    assert rows.loc["efficiency.shocks[0].year", "source"] == "27 January 2025"
+    assert rows.loc["hardware.peak_flops", "set in"].endswith("baseline.toml")
+    assert rows.loc["hardware.peak_flops", "unit"] == "FLOP/s"
+    assert list(table.columns) == ["key", "value", "unit", "set in", "source"]
+    full = report.parameter_table(scenario)
+    assert "value_capture.nvidia_share" in set(full["key"])
+
+
+def test_parameter_table_rejects_unknown_keys():
+    with pytest.raises(KeyError, match="demand.elastcity"):
+        report.parameter_table(load_scenario("baseline"), ["demand.elastcity"])
+    with pytest.raises(KeyError, match=r"efficiency.shocks\[0\].factor"):
+        report.parameter_table(load_scenario("baseline"),
+                               sources={"efficiency.shocks[0].factor": "x"})
+
+
+def test_spend_multipliers_are_s_to_the_eps_minus_one():
+    eps, factors = [0.5, 0.92, 1.0, 1.11, 1.5, 2.0], [2.0, 10.0, 11.0, 60.0]
+    table = report.spend_multipliers(eps, factors)
+    assert table.shape == (6, 4)
+    expected = np.power.outer(factors, np.array(eps) - 1.0).T
+    np.testing.assert_allclose(table.to_numpy(), expected, rtol=1e-9)
+    np.testing.assert_allclose(table.loc[1.0], 1.0, rtol=1e-12)
+    assert table.loc[0.5, 60.0] < 1 < table.loc[1.5, 2.0]
+
+
+def test_spend_multipliers_use_the_given_parameters():
+    """The multiplier does not depend on trends or growth (they cancel in the ratio)."""
+    params = Params(segments=(Segment("all", 1.0, 1.2, 1.5, 0.3),), hardware_doubling_years=1.0)
+    table = report.spend_multipliers([0.7, 1.8], [27.0], params)
+    np.testing.assert_allclose(table[27.0].to_numpy(), 27.0 ** (np.array([0.7, 1.8]) - 1), rtol=1e-9)
+
+
+def test_scenario_table_takes_quantiles_across_draws():
+    years = np.arange(2024.0, 2027.0)
+    draws = np.arange(15.0).reshape(5, 3)  # 5 draws x 3 years
+    results = {"a": Result(years, {"compute_spend": draws}, 5),
+               "b": Result(years, {"compute_spend": draws[:1] * 2}, 1)}
+    table = report.scenario_table(results, "compute_spend", [2024, 2026])
+    assert list(table.columns) == [2024, 2026]
+    assert table.loc["a"].tolist() == [6.0, 8.0]  # medians of columns 0 and 2
+    assert table.loc["b"].tolist() == [0.0, 4.0]
+    upper = report.scenario_table(results, "compute_spend", [2025], quantile=1.0)
+    assert upper.loc["a", 2025] == 13.0
+    with pytest.raises(KeyError, match="2030"):
+        report.scenario_table(results, "compute_spend", [2030])
+    assert isinstance(table, pd.DataFrame)
