@@ -1,0 +1,216 @@
+"""Market-implied elasticity: the elasticity at which the valuation link reproduces the abnormal
+return of 27 January 2025.
+
+For news of an efficiency shock of size S covering a share phi of demand, the predicted return
+rises with the elasticity (below 1 the shock destroys revenue, above 1 it creates it), so each
+abnormal return maps to one elasticity. :func:`solve_elasticity` inverts the valuation link by
+vectorised bisection over all draws and grid points at once. The uncertainty carried through:
+
+* the abnormal return: the event-day estimate minus a resampled estimation-window residual sum
+  (the noise an ordinary day adds; heavy tails kept, no normality assumed);
+* the news itself: S and phi (a grid, or a prior for the headline number);
+* the valuation and trend parameters (discount rate, terminal growth, custom-silicon drift,
+  hardware and algorithmic doubling times, demand growth), drawn from :class:`MarketPrior`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.calibration.estimate import ElasticityEstimate
+from model.params import Params, Segment, ValueCapture
+from model.valuation import DEEPSEEK_NEWS_DATE, Valuation, predicted_return, with_news
+
+ELASTICITY_RANGE = (0.0, 4.0)  # search range; draws outside it are reported as unsolved
+_BISECTION_STEPS = 36  # 4 / 2^36 < 1e-10
+
+
+@dataclass(frozen=True)
+class MarketPrior:
+    """Uncertain inputs of the market-implied elasticity, with sources.
+
+    Ranges are for uniform draws unless a median and log-sd are given (lognormal).
+    """
+
+    factor_median: float = float(np.sqrt(11.0 * 27.0))
+    """News size S, median: geometric mean of DeepSeek-V3's ~11x fewer GPU-hours than Llama 3.1
+    405B (DESIGN.md section 2) and R1's ~27x lower API price than o1 (15/0.55 and 60/2.19 USD per
+    1M tokens; facts deepseek.csv)."""
+    factor_log_sd: float = float(np.log(27.0 / 11.0) / 2.0)
+    """News size S, log-sd: 11x and 27x sit one standard deviation either side of the median."""
+    coverage: tuple[float, float] = (0.3, 1.0)
+    """Share phi of compute demand the news applies to (assumption)."""
+    diffusion_years: tuple[float, float] = (0.5, 2.0)
+    """Years to half adoption of the new methods (assumption)."""
+    discount_rate: tuple[float, float] = (0.08, 0.12)
+    """See :class:`model.valuation.Valuation`."""
+    terminal_growth: tuple[float, float] = (0.02, 0.04)
+    """See :class:`model.valuation.Valuation`."""
+    nvidia_share_drift: tuple[float, float] = (-0.03, 0.0)
+    """Yearly change of Nvidia's share of accelerator spend (custom silicon; assumption)."""
+    hardware_doubling_years: tuple[float, float] = (2.24, 2.72)
+    """Epoch AI 2022, all GPUs: 95% CI of the FLOP/s-per-dollar doubling time."""
+    efficiency_doubling_median: float = 0.67
+    """Ho et al. 2024: compute for fixed LLM performance halves every ~8 months."""
+    efficiency_doubling_log_sd: float = float(np.log(14.0 / 5.0) / (2 * 1.96))
+    """Ho et al. 2024: 95% CI 5-14 months."""
+    spend_growth: tuple[float, float] = (0.15, 0.45)
+    """Growth of compute spend per year the market expected before the news, 2025-2035.
+    Assumption bracketed by pre-DeepSeek expectations: street estimates of 2025 capex of +14%
+    (Alphabet, 59.7 vs 52.5 USD bn) to +31% (Meta, 51.3 vs 39.2), Big-4 capex +30% (FT: 246 ->
+    >320), consensus Nvidia FY2026 revenue +52% (facts capex.csv, nvidia.csv)."""
+
+
+def draw_market_inputs(prior: MarketPrior, n: int, seed: int, news: bool = True) -> dict[str, np.ndarray]:
+    """Draw the uncertain inputs (one independent stream per input, so adding one moves no other)."""
+    names = ["coverage", "diffusion_years", "discount_rate", "terminal_growth", "nvidia_share_drift",
+             "hardware_doubling_years", "spend_growth"]
+    out: dict[str, np.ndarray] = {}
+    for k, name in enumerate(names):
+        lo, hi = getattr(prior, name)
+        out[name] = np.random.default_rng([seed, 1, k]).uniform(lo, hi, n)
+    out["efficiency_doubling_years"] = np.random.default_rng([seed, 2]).lognormal(
+        np.log(prior.efficiency_doubling_median), prior.efficiency_doubling_log_sd, n)
+    if news:
+        out["factor"] = np.random.default_rng([seed, 3]).lognormal(
+            np.log(prior.factor_median), prior.factor_log_sd, n)
+    return out
+
+
+@dataclass(frozen=True)
+class PreNews:
+    """What the market expected before the news: trends and the expected growth of spend.
+
+    The demand shifter's growth is not free: for each elasticity it is set so the pre-news spend
+    path grows at ``spend_growth`` (see :func:`demand_growth_for`). So every elasticity starts
+    from the same expected revenue path, and the news changes that path by the Jevons
+    multiplier: the predicted return then rises monotonically with the elasticity.
+    """
+
+    template: Params
+    spend_growth: np.ndarray
+
+    def at(self, elasticity: np.ndarray) -> Params:
+        seg = self.template.segments[0]
+        growth = demand_growth_for(elasticity, self.spend_growth, self.template.hardware_doubling_years,
+                                   seg.efficiency_doubling_years)
+        seg = dataclasses.replace(seg, elasticity=elasticity, growth=growth)
+        return dataclasses.replace(self.template, segments=(seg,))
+
+
+def demand_growth_for(elasticity, spend_growth, hardware_doubling_years, efficiency_doubling_years):
+    """Demand growth g that makes isoelastic spend grow at ``spend_growth`` on the trend.
+
+    Spend grows by (1 + g) P^(eps - 1) a year, where P = 2^(1/T_hw + 1/T_alg) is the yearly fall
+    of the price of useful work; so 1 + g = (1 + spend_growth) P^(1 - eps).
+    """
+    log_fall = np.log(2.0) * (1.0 / np.asarray(hardware_doubling_years) + 1.0 / np.asarray(efficiency_doubling_years))
+    return (1.0 + np.asarray(spend_growth)) * np.exp((1.0 - np.asarray(elasticity)) * log_fall) - 1.0
+
+
+def pre_news(inputs: dict[str, np.ndarray], start: int = 2024, end: int = 2035) -> PreNews:
+    """The pre-news model: one isoelastic segment with the drawn trends (elasticity set later)."""
+    template = Params(
+        name="pre-news",
+        start=start,
+        end=end,
+        hardware_doubling_years=inputs["hardware_doubling_years"],
+        segments=(Segment("all", 1.0, 1.0, inputs["efficiency_doubling_years"], 0.0),),
+        value_capture=ValueCapture(nvidia_share_drift=inputs["nvidia_share_drift"]),
+    )
+    return PreNews(template, inputs["spend_growth"])
+
+
+def solve_elasticity(target: np.ndarray, before: PreNews, factor, coverage, diffusion_years,
+                     valuation: Valuation, *, variable: str = "nvidia_dc_revenue", exposure=None,
+                     news_date: float = DEEPSEEK_NEWS_DATE,
+                     bounds: tuple[float, float] = ELASTICITY_RANGE) -> np.ndarray:
+    """Elasticity at which the predicted return equals ``target`` (NaN where none in ``bounds``).
+
+    All arguments broadcast to the length of ``target``; one vectorised bisection solves every
+    draw and grid point together.
+    """
+    target = np.asarray(target, dtype=float)
+    n = target.size
+
+    def gap(eps: np.ndarray) -> np.ndarray:
+        pre = before.at(eps)
+        post = with_news(pre, factor, coverage, diffusion_years, news_date)
+        return predicted_return(pre, post, valuation, variable, exposure, news_date) - target
+
+    lo = np.full(n, bounds[0])
+    hi = np.full(n, bounds[1])
+    solvable = (gap(lo) <= 0) & (gap(hi) >= 0)
+    for _ in range(_BISECTION_STEPS):  # iterations; all draws move together
+        mid = 0.5 * (lo + hi)
+        below = gap(mid) < 0
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return np.where(solvable, 0.5 * (lo + hi), np.nan)
+
+
+def valuation_from(inputs: dict[str, np.ndarray], base: Valuation | None = None) -> Valuation:
+    return dataclasses.replace(base or Valuation(), discount_rate=inputs["discount_rate"],
+                               terminal_growth=inputs["terminal_growth"])
+
+
+def implied_estimate(abnormal_return: float, residual_sums: np.ndarray, prior: MarketPrior | None = None,
+                     draws: int = 4000, seed: int = 20250127, valuation: Valuation | None = None,
+                     method: str = "market-implied (NVDA)") -> ElasticityEstimate:
+    """Headline market-implied elasticity: news size and coverage drawn from the prior.
+
+    ``residual_sums`` are estimation-window abnormal-return sums over windows as long as the
+    event window: resampling them gives the noise around the event-day estimate.
+    """
+    prior = prior or MarketPrior()
+    inputs = draw_market_inputs(prior, draws, seed)
+    noise = np.random.default_rng([seed, 4]).choice(np.asarray(residual_sums, dtype=float), draws)
+    target = abnormal_return - noise
+    eps = solve_elasticity(target, pre_news(inputs), inputs["factor"], inputs["coverage"],
+                           inputs["diffusion_years"], valuation_from(inputs, valuation))
+    solved = np.isfinite(eps)
+    return ElasticityEstimate(
+        method=method,
+        draws=eps[solved],
+        unsolved_share=float(1.0 - solved.mean()),
+        notes=(f"abnormal return {abnormal_return:+.4f} with resampled estimation-window noise",
+               f"news size S lognormal, median {prior.factor_median:.1f}; coverage phi uniform "
+               f"{prior.coverage[0]:.1f}-{prior.coverage[1]:.1f}"),
+    )
+
+
+def implied_grid(abnormal_return: float, residual_sums: np.ndarray, factors, coverages,
+                 prior: MarketPrior | None = None, draws: int = 400, seed: int = 20250127,
+                 valuation: Valuation | None = None) -> pd.DataFrame:
+    """Implied elasticity over a grid of news size S and coverage phi, with 95% bands.
+
+    Returns one row per (S, phi): median, 2.5% and 97.5% quantiles over the solved draws, and the
+    share of draws with no solution in the search range.
+    """
+    factors = np.asarray(factors, dtype=float)
+    coverages = np.asarray(coverages, dtype=float)
+    s_grid, phi_grid = (a.ravel() for a in np.meshgrid(factors, coverages, indexing="ij"))
+    points = s_grid.size
+    inputs = draw_market_inputs(prior or MarketPrior(), draws, seed, news=False)
+    noise = np.random.default_rng([seed, 4]).choice(np.asarray(residual_sums, dtype=float), draws)
+    # Every grid point sees the same draws (common random numbers): bands differ only by (S, phi).
+    tiled = {k: np.tile(v, points) for k, v in inputs.items()}
+    eps = solve_elasticity(
+        np.tile(abnormal_return - noise, points), pre_news(tiled),
+        np.repeat(s_grid, draws), np.repeat(phi_grid, draws), tiled["diffusion_years"],
+        valuation_from(tiled, valuation),
+    ).reshape(points, draws)
+    solved = np.isfinite(eps)
+    with warnings.catch_warnings():  # a grid point with no solved draw gives NaN quantiles
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanquantile(eps, [0.025, 0.5, 0.975], axis=1)
+    return pd.DataFrame({
+        "factor": s_grid, "coverage": phi_grid,
+        "elasticity": q[1], "low": q[0], "high": q[2],
+        "unsolved_share": 1.0 - solved.mean(axis=1),
+    })
