@@ -127,7 +127,9 @@ class HardwareFit:
         The fitted line on a grid of years from the first to the last release: year, fitted,
         ci_low, ci_high (95% band of the mean), pi_low, pi_high (95% band for a new chip).
     excluded : dict[str, int]
-        Among rows released on or before ``as_of``: how many were dropped, and why.
+        Rows left out: ``undated`` (no release date, anywhere in the frame), then among rows
+        released on or before ``as_of``, each under its first failing reason: ``wrong_type``,
+        ``no_price``, ``no_performance``. Rows released after ``as_of`` are not counted.
     """
 
     as_of: pd.Timestamp

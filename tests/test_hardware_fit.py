@@ -403,6 +403,17 @@ def test_real_mirror_fit_is_plausible(mirror):
         assert other.slope > 0
 
 
+def test_fit_from_data_without_data_is_a_one_line_error(tmp_path, monkeypatch):
+    pytest.importorskip("model.data", reason="the data layer (model.data) has not landed")
+    from model.hardware_fit import fit_from_data
+
+    monkeypatch.setenv("JEVONS_DATA_MIRROR", str(tmp_path / "no-mirror"))
+    monkeypatch.setenv("JEVONS_CACHE_DIR", str(tmp_path / "no-cache"))
+    with pytest.raises(DataError, match="epoch_ml_hardware") as info:
+        fit_from_data(AS_OF)
+    assert "\n" not in str(info.value)
+
+
 def test_real_mirror_through_the_data_layer(mirror):
     data = pytest.importorskip("model.data", reason="the data layer (model.data) has not landed")
     from model.hardware_fit import fit_from_data
