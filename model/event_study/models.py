@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
 
 from model.errors import DataError, JevonsError
 
@@ -171,7 +171,7 @@ def fit_normal_model(
                 f"{name} model: the regressors are collinear in the estimation window "
                 "(is the firm, the benchmark or the factor the same series?)"
             )
-        fit = sm.OLS(y, regressors).fit()
+        fit = OLS(y, regressors).fit()
         params = np.asarray(fit.params, dtype=float)
         param_se = np.asarray(fit.bse, dtype=float)
         param_ci = np.asarray(fit.conf_int(alpha=1.0 - confidence), dtype=float)
