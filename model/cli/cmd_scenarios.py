@@ -1,0 +1,294 @@
+"""``jevons run | sweep | list | show``: scenarios from the command line (DESIGN.md section 6)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from model import schema
+from model.errors import JevonsError
+
+ORDER = 10
+MAX_RESULT_ROWS = 5_000_000  # above this results.csv is impractical: use --summary-only
+SWEEP_TABLE_ROWS = 20
+
+
+def register(subparsers) -> None:
+    run = subparsers.add_parser(
+        "run", help="run a scenario (Monte Carlo when it has distributions)",
+        description="Run a scenario and write DIR/results.csv (long format: scenario, draw, "
+                    "year, variable, unit, value) and DIR/summary.csv (mean and quantiles per "
+                    "year and variable).")
+    _scenario_args(run)
+    run.add_argument("--draws", type=int, metavar="N",
+                     help="number of Monte Carlo draws (default: montecarlo.draws)")
+    run.add_argument("--seed", type=int, metavar="S", help="random seed (default: montecarlo.seed)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: out/<scenario name>)")
+    run.add_argument("--summary-only", action="store_true",
+                     help="write only summary.csv (for large runs)")
+    _filter_args(run)
+    run.set_defaults(func=cmd_run)
+
+    sweep = subparsers.add_parser(
+        "sweep", help="evaluate a scenario on a grid of parameter values",
+        description="Evaluate a scenario on the cartesian product of the grids in one "
+                    "vectorised engine call; writes DIR/results.csv (draw = grid point) and "
+                    "DIR/grid.csv (grid point -> key values).")
+    _scenario_args(sweep)
+    sweep.add_argument("--grid", action="append", required=True, metavar="KEY=START:STOP:STEP",
+                       help="a grid (STOP included when on the grid); repeat for a product")
+    sweep.add_argument("--out", metavar="DIR", help="output folder (default: out/<name>-sweep)")
+    _filter_args(sweep)
+    sweep.set_defaults(func=cmd_sweep)
+
+    lister = subparsers.add_parser("list", help="list the scenarios in scenarios/",
+                                   description="List the scenarios in scenarios/.")
+    lister.set_defaults(func=cmd_list)
+
+    show = subparsers.add_parser(
+        "show", help="show a scenario's resolved parameters and where they come from",
+        description="Show every resolved key of a scenario: value (or distribution), unit, "
+                    "where it was set (a file, --set or default) and the schema's source.")
+    _scenario_args(show)
+    show.set_defaults(func=cmd_show)
+
+
+def _scenario_args(parser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="a name in scenarios/ or a path")
+    parser.add_argument("--set", action="append", default=[], dest="overrides",
+                        metavar="KEY=VALUE", help="override a key, e.g. demand.elasticity=1.5 or "
+                        "efficiency.shocks.0.factor=20 (repeatable)")
+
+
+def _filter_args(parser) -> None:
+    parser.add_argument("--variables", metavar="LIST",
+                        help="comma-separated output variables to write (default: all)")
+    parser.add_argument("--years", metavar="LIST",
+                        help="comma-separated years to write in results.csv (default: all)")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _parse_variables(text: str | None) -> list[str] | None:
+    from model.sampling import did_you_mean
+
+    if text is None:
+        return None
+    names = [v.strip() for v in text.split(",") if v.strip()]
+    allowed = list(schema.OUTPUT_UNITS)
+    for name in names:
+        if name not in schema.OUTPUT_UNITS:
+            raise JevonsError(f"--variables: unknown variable {name!r}{did_you_mean(name, allowed)}; "
+                              f"allowed: {', '.join(allowed)}")
+    if not names:
+        raise JevonsError(f"--variables: empty; allowed: {', '.join(allowed)}")
+    return names
+
+
+def _parse_years(text: str | None, start: int, end: int) -> list[int] | None:
+    if text is None:
+        return None
+    years = []
+    for part in (p.strip() for p in text.split(",")):
+        if not re.fullmatch(r"\d{4}", part) or not start <= int(part) <= end:
+            raise JevonsError(f"--years: {part!r} is not a simulated year; "
+                              f"allowed: years {start} to {end}, comma-separated")
+        years.append(int(part))
+    return years
+
+
+def _out_dir(given: str | None, default_name: str) -> Path:
+    out = Path(given) if given else Path("out") / re.sub(r"[^A-Za-z0-9._-]+", "_", default_name)
+    if out.exists() and not out.is_dir():
+        raise JevonsError(f"--out {out}: exists and is not a folder; allowed: a folder (created "
+                          "when missing)")
+    return out
+
+
+def _check_rows(rows: int, hint: str) -> None:
+    if rows > MAX_RESULT_ROWS:
+        raise JevonsError(f"results.csv: would have {rows:,} rows; allowed: at most "
+                          f"{MAX_RESULT_ROWS:,} ({hint})")
+
+
+def _write(path: Path, frame) -> None:
+    from model.results import write_frame
+
+    try:
+        write_frame(path, frame)
+    except OSError as exc:
+        raise JevonsError(f"{path}: cannot write ({exc.strerror}); allowed: a writable folder") from None
+
+
+def _n_years(scenario) -> int:
+    return int(scenario.values["time"]["end"]) - int(scenario.values["time"]["start"]) + 1
+
+
+# --- run --------------------------------------------------------------------------------------
+def cmd_run(args) -> int:
+    from model.results import format_table, results_frame, summary_frame
+    from model.runner import resolve_draws, run_scenario
+    from model.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    n, seed, note = resolve_draws(scenario, args.draws, args.seed)
+    variables = _parse_variables(args.variables)
+    time = scenario.values["time"]
+    years = _parse_years(args.years, time["start"], time["end"])
+    out = _out_dir(args.out, scenario.name)
+    n_years = _n_years(scenario) if years is None else len(years)
+    n_variables = len(variables or schema.OUTPUT_UNITS)
+    if not args.summary_only:
+        _check_rows(n * n_years * n_variables,
+                    "use --summary-only, fewer --draws, or --variables / --years")
+    if note:
+        sys.stderr.write(f"note: {note}\n")
+
+    run = run_scenario(scenario, draws=n, seed=seed)
+    summary = summary_frame(run.result, scenario.name, variables, years)
+    results = None if args.summary_only else results_frame(run.result, scenario.name, variables, years)
+
+    written = []
+    if results is not None:
+        _write(out / "results.csv", results)
+        written.append(out / "results.csv")
+    elif (out / "results.csv").exists():
+        (out / "results.csv").unlink()
+        sys.stderr.write(f"note: removed {out / 'results.csv'} from an earlier run "
+                         "(--summary-only writes summary.csv only)\n")
+    _write(out / "summary.csv", summary)
+    written.append(out / "summary.csv")
+
+    draws_text = f"{run.n_draws:,} draw" + ("s" if run.n_draws > 1 else "")
+    seed_text = f", seed {run.seed}" if scenario.distributions else ""
+    print(f"{scenario.name}: {draws_text}{seed_text}, {time['start']}-{time['end']}")
+    table = format_table(summary)
+    if table:
+        print(table)
+    print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+# --- sweep ------------------------------------------------------------------------------------
+def cmd_sweep(args) -> int:
+    import numpy as np
+
+    from model.results import results_frame
+    from model.runner import parse_grid, run_sweep
+    from model.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    grids = [parse_grid(text, scenario) for text in args.grid]
+    variables = _parse_variables(args.variables)
+    time = scenario.values["time"]
+    years = _parse_years(args.years, time["start"], time["end"])
+    out = _out_dir(args.out, f"{scenario.name}-sweep")
+    points = int(np.prod([g.values.size for g in grids], dtype=np.int64))
+    n_years = _n_years(scenario) if years is None else len(years)
+    _check_rows(points * n_years * len(variables or schema.OUTPUT_UNITS),
+                "use coarser grids, or --variables / --years")
+
+    sweep = run_sweep(scenario, grids)
+    results = results_frame(sweep.result, scenario.name, variables, years)
+    _write(out / "results.csv", results)
+    _write(out / "grid.csv", sweep.points)
+
+    last = int(sweep.result.years[-1])
+    spend = sweep.result.variables["compute_spend"][:, -1]
+    print(f"{scenario.name}: {len(sweep.points):,} grid points; compute spend in {last} "
+          f"({schema.OUTPUT_UNITS['compute_spend']})")
+    print(_sweep_table(sweep.points, spend, f"compute_spend_{last}"))
+    print(f"wrote {out / 'results.csv'}, {out / 'grid.csv'}")
+    return 0
+
+
+def _sweep_table(points, spend, label: str) -> str:
+    frame = points.copy()
+    frame[label] = spend
+    if len(frame) > SWEEP_TABLE_ROWS:
+        half = SWEEP_TABLE_ROWS // 2
+        head, tail = frame.iloc[:half], frame.iloc[-half:]
+        text_head = head.to_string(index=False, float_format=lambda x: f"{x:.6g}")
+        text_tail = tail.to_string(index=False, header=False, float_format=lambda x: f"{x:.6g}")
+        return f"{text_head}\n...  ({len(frame) - 2 * half:,} more rows in results.csv)\n{text_tail}"
+    return frame.to_string(index=False, float_format=lambda x: f"{x:.6g}")
+
+
+# --- list and show -----------------------------------------------------------------------------
+def _value_text(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                     for r in rows)
+
+
+def cmd_list(args) -> int:
+    from model.scenario import available_scenarios, load_scenario
+
+    rows = [["name", "type", "demand form", "elasticity", "description"]]
+    for name in available_scenarios():
+        try:
+            scenario = load_scenario(name)
+        except JevonsError as exc:
+            rows.append([name, "?", "?", "?", f"INVALID: {exc}"])
+            continue
+        values = scenario.values
+        demand = values["demand"]
+        if demand["form"] == "segments":
+            elasticity = ", ".join(f"{s['name']} {_value_text(s['elasticity'])}"
+                                   for s in demand["segments"])
+        else:
+            elasticity = _value_text(demand["elasticity"])
+        rows.append([name, values["type"], demand["form"], elasticity, scenario.description])
+    if len(rows) == 1:
+        print("no scenarios in scenarios/")
+        return 0
+    print(_table(rows))
+    return 0
+
+
+def _show_rows(scenario) -> list[list[str]]:
+    values, origins = scenario.values, scenario.origins
+    rows = []
+
+    def add(key: str, field, value) -> None:
+        rows.append([key, _value_text(value), field.unit, origins.get(key, "default"), field.source])
+
+    for field in schema.FIELDS:
+        if "[]" in field.key or field.key == "extends":
+            continue
+        parts = field.key.split(".")
+        if len(parts) == 1:
+            add(field.key, field, values[field.key])
+            continue
+        value = values[parts[0]][parts[1]]
+        if field.kind != schema.TABLES:
+            add(field.key, field, value)
+            continue
+        if not value:
+            rows.append([field.key, "(none)", "", origins.get(field.key, "default"), field.source])
+        for i, item in enumerate(value):
+            for name, sub in schema.children(field.key + "[]").items():
+                add(f"{field.key}[{i}].{name}", sub, item.get(name))
+    return rows
+
+
+def cmd_show(args) -> int:
+    from model.scenario import file_label, load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    chain = " <- ".join(file_label(p) for p in scenario.chain)
+    print(f"{scenario.name}: {chain}")
+    if scenario.description:
+        print(scenario.description)
+    print(_table([["key", "value", "unit", "from", "source"], *_show_rows(scenario)]))
+    return 0

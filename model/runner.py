@@ -1,0 +1,257 @@
+"""From a scenario to the engine's result: sample, build parameters, simulate.
+
+A Monte Carlo run draws every distribution first (:func:`model.sampling.sample_values`), checks
+the cross-field rules on every draw, then runs the engine on chunks of draws and concatenates
+them. Each draw's path depends only on its own parameters, so the result does not depend on
+the chunk size; chunks bound the engine's working memory and drive the progress bar.
+
+A sweep puts the cartesian product of its grids on the draw axis and runs the engine once.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model import schema
+from model.engine import Result, simulate
+from model.params import params_from_values
+from model.sampling import find_distributions, sample_values, scenario_error
+from model.scenario import KeyPath, Scenario, check_cross_fields, parse_key, resolve_key
+
+CHUNK_DRAWS = 100_000  # draws per engine call
+PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this
+MAX_GRID_POINTS = 1_000_000
+
+
+# --- Monte Carlo runs --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """A finished run: the scenario, the sampled values given to the engine, and its result."""
+
+    scenario: Scenario
+    values: dict[str, Any]
+    result: Result
+    n_draws: int
+    seed: int
+    note: str | None = None  # e.g. why fewer draws were made than asked for
+
+
+def resolve_draws(scenario: Scenario, draws: int | None = None,
+                  seed: int | None = None) -> tuple[int, int, str | None]:
+    """The number of draws and the seed of a run, and a note when draws were ignored.
+
+    ``draws`` and ``seed`` default to the scenario's ``montecarlo.draws`` and
+    ``montecarlo.seed``. A scenario without distributions is deterministic: it runs one draw.
+    """
+    mc = scenario.values["montecarlo"]
+    for option, value, key in (("--draws", draws, "montecarlo.draws"),
+                               ("--seed", seed, "montecarlo.seed")):
+        field = schema.BY_KEY[key]
+        if value is not None and not field.in_range(value):
+            raise scenario_error(option, None, f"got {value}; allowed: {field.allowed()}")
+    n = int(mc["draws"] if draws is None else draws)
+    seed = int(mc["seed"] if seed is None else seed)
+    note = None
+    if not scenario.distributions and n > 1:
+        note = (f"scenario {scenario.name!r} has no distributions: running 1 draw instead of "
+                f"{n} (every draw would be the same)")
+        n = 1
+    return n, seed, note
+
+
+def sample(scenario: Scenario, n: int, seed: int) -> dict[str, Any]:
+    """The scenario's values with every distribution replaced by ``n`` draws, checked."""
+    if not scenario.distributions:
+        return copy.deepcopy(scenario.values)
+    values = sample_values(scenario.values, n, seed)
+    check_cross_fields(values, scenario.origins)
+    return values
+
+
+def _slice(node: Any, start: int, stop: int) -> Any:
+    if isinstance(node, dict):
+        return {k: _slice(v, start, stop) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_slice(v, start, stop) for v in node]
+    if isinstance(node, np.ndarray):
+        return node[start:stop]
+    return node
+
+
+def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRAWS,
+                    progress: bool | None = None) -> Result:
+    """Run the engine on ``values`` whose arrays have length ``n``, ``chunk_draws`` at a time.
+
+    Parameters
+    ----------
+    progress : bool, optional
+        Show a tqdm bar on stderr (default: when ``n`` exceeds ``PROGRESS_ABOVE``).
+    """
+    if n <= chunk_draws:
+        return simulate(params_from_values(values))
+    from tqdm import tqdm
+
+    show = n > PROGRESS_ABOVE if progress is None else progress
+    parts: list[Result] = []
+    with tqdm(total=n, unit="draws", desc="simulating", file=sys.stderr, disable=not show,
+              unit_scale=True, leave=False) as bar:
+        for start in range(0, n, chunk_draws):
+            stop = min(start + chunk_draws, n)
+            part = simulate(params_from_values(_slice(values, start, stop)))
+            if part.n_draws != stop - start:  # a bug, not a user error
+                raise RuntimeError(f"engine returned {part.n_draws} draws for {stop - start}")
+            parts.append(part)
+            bar.update(stop - start)
+    variables = {name: np.concatenate([p.variables[name] for p in parts])
+                 for name in parts[0].variables}
+    return Result(years=parts[0].years, variables=variables, n_draws=n)
+
+
+def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None = None,
+                 chunk_draws: int = CHUNK_DRAWS, progress: bool | None = None) -> Run:
+    """Sample the scenario's distributions and run the engine on every draw."""
+    n, seed, note = resolve_draws(scenario, draws, seed)
+    values = sample(scenario, n, seed)
+    result = simulate_values(values, n, chunk_draws=chunk_draws, progress=progress)
+    return Run(scenario=scenario, values=values, result=result, n_draws=result.n_draws,
+               seed=seed, note=note)
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Grid:
+    """One ``--grid KEY=START:STOP:STEP``: the key and its grid values."""
+
+    key: str
+    path: KeyPath
+    values: np.ndarray
+
+
+def _decimal(text: str, name: str, source: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise scenario_error(source, None, f"{name} {text.strip()!r} is not a finite number; "
+                             "allowed: KEY=START:STOP:STEP with numbers, e.g. "
+                             "demand.elasticity=0.5:2:0.25")
+    return value
+
+
+def grid_values(start: Decimal, stop: Decimal, step: Decimal) -> np.ndarray:
+    """``start, start + step, ...`` up to ``stop`` inclusive, in exact decimal arithmetic.
+
+    Points are computed as integers over a power of ten, so ``0:1:0.1`` gives exactly the
+    floats nearest to 0.1, 0.2, ... and includes 1 (no 0.30000000000000004, no lost endpoint).
+    """
+    count = int((stop - start) // step) + 1
+    places = max(0, -min(start.as_tuple().exponent, step.as_tuple().exponent))
+    scale = 10**places
+    first, stride = int(start * scale), int(step * scale)
+    if max(abs(first), abs(stride) * count) < 2**53:
+        return (first + stride * np.arange(count, dtype=np.int64)) / scale
+    return float(start) + float(step) * np.arange(count)
+
+
+def parse_grid(text: str, scenario: Scenario) -> Grid:
+    """Parse and check ``KEY=START:STOP:STEP`` against the scenario and the schema."""
+    syntax = "allowed: KEY=START:STOP:STEP, e.g. --grid demand.elasticity=0.5:2:0.25"
+    if "=" not in text:
+        raise scenario_error(f"--grid {text.strip()}", None, f"expected KEY=START:STOP:STEP; {syntax}")
+    key_text, spec = text.split("=", 1)
+    source = f"--grid {key_text.strip()}"
+    path = parse_key(key_text, source)
+    field, key = resolve_key(scenario.values, path, source)
+    if field.kind != schema.FLOAT:
+        what = {schema.INT: "an integer key that sets the shape of the run",
+                schema.TABLES: "an array of tables"}.get(field.kind, f"a {field.kind} key")
+        raise scenario_error(source, None, f"{key} is {what} and cannot be swept; "
+                             "allowed: a numeric (float) key such as demand.elasticity")
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise scenario_error(source, None, f"expected START:STOP:STEP, got {spec.strip()!r}; {syntax}")
+    start, stop, step = (_decimal(p, n, source) for p, n in zip(parts, ("START", "STOP", "STEP"),
+                                                                strict=True))
+    if step <= 0:
+        raise scenario_error(source, None, f"STEP {step} is not positive; allowed: STEP > 0")
+    if stop < start:
+        raise scenario_error(source, None, f"STOP {stop} is below START {start}; "
+                             "allowed: START <= STOP")
+    count = int((stop - start) // step) + 1
+    if count > MAX_GRID_POINTS:
+        raise scenario_error(source, None, f"{count:,} points; allowed: at most "
+                             f"{MAX_GRID_POINTS:,} points in a sweep")
+    values = grid_values(start, stop, step)
+    inside = np.array([field.in_range(float(v)) for v in (values[0], values[-1])])
+    if not inside.all():
+        bad = values[0] if not inside[0] else values[-1]
+        raise scenario_error(source, None, f"grid value {bad:g} is out of range for {key}; "
+                             f"allowed: {field.allowed()}")
+    return Grid(key=key, path=path, values=values)
+
+
+def grid_points(grids: Sequence[Grid]) -> pd.DataFrame:
+    """The cartesian product of the grids, one row per point (the first grid varies slowest)."""
+    total = int(np.prod([g.values.size for g in grids], dtype=np.int64))
+    if total > MAX_GRID_POINTS:
+        sizes = " x ".join(str(g.values.size) for g in grids)
+        raise scenario_error("--grid", None, f"{sizes} = {total:,} points; allowed: at most "
+                             f"{MAX_GRID_POINTS:,} points in a sweep")
+    mesh = np.meshgrid(*[g.values for g in grids], indexing="ij")
+    frame = pd.DataFrame({g.key: m.reshape(-1) for g, m in zip(grids, mesh, strict=True)})
+    frame.insert(0, "draw", np.arange(total))
+    return frame
+
+
+def _set(values: dict[str, Any], path: KeyPath, value: Any) -> None:
+    node: Any = values
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A finished sweep: ``points`` maps each draw (grid point) to its key values."""
+
+    scenario: Scenario
+    grids: tuple[Grid, ...]
+    points: pd.DataFrame
+    values: dict[str, Any]
+    result: Result
+
+
+def run_sweep(scenario: Scenario, grids: Sequence[Grid]) -> Sweep:
+    """Evaluate the scenario at every grid point in one vectorised engine call."""
+    keys = [g.key for g in grids]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            raise scenario_error(f"--grid {key}", None, "given twice; allowed: one grid per key")
+    points = grid_points(grids)
+    values = copy.deepcopy(scenario.values)
+    origins = dict(scenario.origins)
+    for grid in grids:
+        _set(values, grid.path, points[grid.key].to_numpy())
+        origins[grid.key] = f"--grid {grid.key}"
+    remaining = find_distributions(values)
+    if remaining:
+        key, dist = next(iter(remaining.items()))
+        raise scenario_error(origins.get(key, scenario.label), key,
+                             f"is a distribution ({dist}) but sweeps are deterministic; "
+                             f"allowed: a number (--set {key}=VALUE) or a grid "
+                             f"(--grid {key}=START:STOP:STEP)")
+    check_cross_fields(values, origins)
+    result = simulate(params_from_values(values))
+    if result.n_draws != len(points):  # a bug, not a user error
+        raise RuntimeError(f"engine returned {result.n_draws} draws for {len(points)} grid points")
+    return Sweep(scenario=scenario, grids=tuple(grids), points=points, values=values,
+                 result=result)
