@@ -1,0 +1,83 @@
+"""The market-implied elasticity from Nvidia's same-day peers, so the estimate does not rest on
+one stock.
+
+Each peer's exposure to AI-compute news is measured before the event, as the slope b_i of its
+market-model residuals on Nvidia's over the estimation window (statsmodels OLS): a peer that
+moved 0.4% for each 1% of Nvidia-specific news before the event is assumed to do so on the day.
+On the event day the common news component, in units of Nvidia's own exposure, is estimated by
+a regression through the origin of the peers' abnormal returns on their exposures,
+
+    AR_i = b_i F + u_i,   F_hat = sum b_i AR_i / sum b_i^2,
+
+which uses the peers' event-day moves only (Nvidia's own abnormal return does not enter). F_hat
+is an "Nvidia-equivalent" abnormal return and is inverted with Nvidia's valuation link. Its noise
+is the same statistic computed on every estimation-window day from the peers' residuals: this
+keeps the cross-correlation of the peers' returns (clustered event date) in the interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from model.calibration.inputs import EVENT_DATE, check_as_of
+from model.errors import JevonsError
+from model.event_study import (
+    EventStudySpec,
+    fit_normal_model,
+    get_basket,
+    load_returns,
+    locate_windows,
+)
+
+
+@dataclass(frozen=True)
+class PeerEvidence:
+    """Exposures, event-day abnormal returns and the pooled Nvidia-equivalent news move."""
+
+    table: pd.DataFrame  # one row per peer: exposure, exposure_se, abnormal_return, implied_move
+    common_move: float  # F_hat
+    common_move_noise: np.ndarray  # F_hat computed on each estimation-window day
+    anchor: str
+
+
+def peer_evidence(as_of, basket: str = "deepseek", anchor: str = "NVDA",
+                  benchmark: str = "SPY") -> PeerEvidence:
+    """Exposures and the pooled news move of a basket's peers, with prices up to ``as_of``."""
+    stamp = check_as_of(as_of)
+    peers = [t for t in get_basket(basket).tickers if t != anchor]
+    if len(peers) < 2:
+        raise JevonsError(f"basket {basket!r} has fewer than 2 peers besides {anchor}")
+    spec = EventStudySpec(EVENT_DATE, benchmark=benchmark)
+    names = [anchor, *peers, benchmark]
+    returns = load_returns(names, end=stamp).loc[:, names].dropna()
+    windows = locate_windows(returns.index, spec.event_date, spec.window, spec.estimation, spec.gap,
+                             source=", ".join(names))
+    est = returns.loc[windows.estimation_dates]
+    event = returns.loc[windows.event_dates]
+
+    def residuals_and_ar(ticker: str) -> tuple[np.ndarray, float]:
+        fitted = fit_normal_model("market", est[ticker].to_numpy(), est[benchmark].to_numpy())
+        expected = fitted.expected(event[benchmark].to_numpy())
+        return fitted.residuals, float(event[ticker].to_numpy()[0] - expected[0])
+
+    anchor_resid, _ = residuals_and_ar(anchor)
+    rows, peer_resid = [], []
+    for ticker in peers:  # a handful of firms; each is one small regression
+        resid, ar = residuals_and_ar(ticker)
+        ols = sm.OLS(resid, anchor_resid).fit()  # no constant: residuals have mean zero
+        b, se = float(ols.params[0]), float(ols.bse[0])
+        rows.append({"ticker": ticker, "exposure": b, "exposure_se": se, "abnormal_return": ar,
+                     "implied_move": ar / b if b > 0 else np.nan})
+        peer_resid.append(resid)
+    table = pd.DataFrame(rows).set_index("ticker")
+    b = table["exposure"].to_numpy()
+    if np.sum(b**2) <= 0 or np.all(b <= 0):
+        raise JevonsError(f"basket {basket!r}: no peer co-moves with {anchor} before the event")
+    move = float(sm.OLS(table["abnormal_return"].to_numpy(), b).fit().params[0])
+    noise = (b @ np.vstack(peer_resid)) / np.sum(b**2)  # the same estimator on ordinary days
+    return PeerEvidence(table, move, noise, anchor)
+
