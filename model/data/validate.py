@@ -110,7 +110,7 @@ def check_prices(
         if bad.any():
             i = int(np.argmax(bad))
             rule = "prices must be finite and > 0" if name in PRICES else "must be finite and >= 0"
-            raise _fail(source, at(i), f"{name} is {values[i]!r}; {rule}", fix)
+            raise _fail(source, at(i), f"{name} is {float(values[i]):g}; {rule}", fix)
         out[name] = values
     if is_index and np.isnan(out["Adj Close"]).all():
         out["Adj Close"] = out["Close"].copy()
@@ -158,6 +158,8 @@ def read_price_file(path: str | Path, *, is_index: bool, fix: str) -> pd.DataFra
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise _fail(source, "line 1", f"column {dup!r} appears twice", fix)
+    if not numbered:
+        raise _fail(source, "", "no data rows", fix)
     for line, row in numbered:
         if len(row) != len(header):
             raise _fail(

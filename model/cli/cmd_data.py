@@ -1,0 +1,163 @@
+"""``jevons data``: what external data are available, download prices, check them.
+
+Examples::
+
+    jevons data status                  # per dataset: cached? in the mirror? rows, dates, source
+    jevons data fetch NVDA SPY          # download from Yahoo Finance into the cache
+    jevons data verify                  # sha256 and schema against data/manifest.toml
+    jevons data prices NVDA --start 2025-01-24 --end 2025-01-28
+    jevons data facts --as-of 2025-02-10
+"""
+
+from __future__ import annotations
+
+import sys
+
+ORDER = 60
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "data",
+        help="external data: status, fetch, verify; prices and facts",
+        description=(
+            "External datasets are listed in data/manifest.toml and never committed. They are "
+            "read from the git-ignored cache, then the mirror named by JEVONS_DATA_MIRROR, then "
+            "(prices only) Yahoo Finance unless JEVONS_OFFLINE=1."
+        ),
+    )
+    sub = parser.add_subparsers(dest="data_command", metavar="ACTION", parser_class=type(parser))
+    sub.required = True
+
+    p = sub.add_parser("status", help="per dataset: cached? in the mirror? rows, dates, source")
+    p.set_defaults(func=_status)
+
+    p = sub.add_parser(
+        "fetch",
+        help="download daily prices from Yahoo Finance into the cache",
+        description="Download with yfinance (auto_adjust=False, full history), check, and write "
+        "atomically into the cache. Default: every ticker in the manifest.",
+    )
+    p.add_argument("tickers", nargs="*", metavar="TICKER", help="tickers (default: all in the manifest)")
+    p.set_defaults(func=_fetch)
+
+    p = sub.add_parser(
+        "verify",
+        help="check sha256 and schema of available files against the manifest",
+        description="Mirror files must match the manifest's sha256, rows and dates and pass the "
+        "loader's checks; cache files must pass the loader's checks; the facts tables their "
+        "schema. Prints one error line per problem and exits 2 if any.",
+    )
+    p.add_argument("--facts-dir", default=None, help="facts directory (default: data/facts)")
+    p.set_defaults(func=_verify)
+
+    p = sub.add_parser("prices", help="print the checked daily prices of one ticker")
+    p.add_argument("ticker", metavar="TICKER")
+    p.add_argument("--start", default=None, help="first date, YYYY-MM-DD")
+    p.add_argument("--end", default=None, help="last date, YYYY-MM-DD")
+    p.set_defaults(func=_prices)
+
+    p = sub.add_parser("facts", help="print the curated facts known on a date")
+    p.add_argument("--as-of", default=None, help="only facts public on or before YYYY-MM-DD")
+    p.add_argument("--id", dest="ids", action="append", default=None, metavar="ID",
+                   help="only this fact (repeatable)")
+    p.add_argument("--facts-dir", default=None, help="facts directory (default: data/facts)")
+    p.set_defaults(func=_facts)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [line.format(*header), line.format(*("-" * w for w in widths))]
+    out += [line.format(*map(str, r)) for r in rows]
+    return "\n".join(s.rstrip() for s in out)
+
+
+def _status(args) -> int:
+    from model.data.inventory import status
+    from model.paths import cache_dir, mirror_dir
+
+    mirror = mirror_dir()
+    print(f"cache:  {cache_dir()}")
+    print(f"mirror: {mirror if mirror is not None else 'JEVONS_DATA_MIRROR is not set'}")
+    entries = status()
+    rows = []
+    for e in entries:
+        rows.append([
+            e.name, "yes" if e.in_cache else "no", "yes" if e.in_mirror else "no",
+            "INVALID" if e.problem else (e.rows if e.rows is not None else ""),
+            e.first, e.last, e.read_from,
+        ])
+    print(_table(["dataset", "cached", "mirror", "rows", "first", "last", "read from"], rows))
+    bad = [e for e in entries if e.problem]
+    if bad:
+        print(f"{len(bad)} file(s) fail their checks: run `jevons data verify` for details")
+    return 0
+
+
+def _fetch(args) -> int:
+    from model.data.locations import OFFLINE_ENV, is_offline
+    from model.data.manifest import manifest
+    from model.data.market import fetch_prices
+    from model.errors import DataError
+
+    tickers = list(args.tickers) or list(manifest().tickers)
+    if is_offline():
+        raise DataError(
+            f"cannot download {', '.join(tickers[:3])}{' ...' if len(tickers) > 3 else ''} while "
+            f"offline ({OFFLINE_ENV} is set); unset {OFFLINE_ENV} or use a mirror "
+            "(JEVONS_DATA_MIRROR)"
+        )
+    failed = 0
+    for ticker in tickers:
+        try:
+            path, frame = fetch_prices(ticker)
+        except DataError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            failed += 1
+            continue
+        print(f"{ticker}: {len(frame)} rows, {frame.index[0]:%Y-%m-%d} to "
+              f"{frame.index[-1]:%Y-%m-%d}, written to {path}")
+    return 2 if failed else 0
+
+
+def _verify(args) -> int:
+    from model.data.inventory import verify
+    from model.paths import FACTS_DIR
+
+    checks, problems = verify(args.facts_dir or FACTS_DIR)
+    rows = [[c.name, c.origin, c.result, c.detail, c.path] for c in checks if c.result != "absent"]
+    absent = sum(c.result == "absent" for c in checks)
+    print(_table(["dataset", "where", "result", "checked", "path"], rows))
+    print(f"{len(rows)} file(s) checked, {absent} location(s) without a file, "
+          f"{len(problems)} problem(s)")
+    for problem in problems:
+        sys.stderr.write(f"error: {problem}\n")
+    return 2 if problems else 0
+
+
+def _prices(args) -> int:
+    from model.data.market import load_prices
+
+    frame = load_prices(args.ticker, args.start, args.end)
+    print(f"# {frame.attrs['ticker']} from {frame.attrs['origin']}: {frame.attrs['path']}")
+    print(frame.to_string(float_format=lambda x: f"{x:.6g}"))
+    return 0
+
+
+def _facts(args) -> int:
+    from model.data.facts import load_facts
+    from model.errors import DataError
+    from model.paths import FACTS_DIR
+
+    facts = load_facts(args.as_of, directory=args.facts_dir or FACTS_DIR)
+    if args.ids:
+        unknown = sorted(set(args.ids) - set(facts["id"]))
+        if unknown:
+            raise DataError(f"unknown or not yet known fact id(s): {', '.join(unknown)}"
+                            + (f" (as of {args.as_of})" if args.as_of else ""))
+        facts = facts[facts["id"].isin(args.ids)]
+    rows = [[r.id, f"{r.value:g}", r.unit, f"{r.as_of:%Y-%m-%d}", "yes" if r.used else "no", r.file]
+            for r in facts.itertuples()]
+    print(_table(["id", "value", "unit", "as_of", "used", "file"], rows))
+    return 0
