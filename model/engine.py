@@ -22,6 +22,7 @@ one before).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,17 +49,21 @@ def _col(x) -> np.ndarray:
     return np.asarray(x, dtype=float).reshape(-1, 1)
 
 
-def simulate(params: Params, chunk_size: int = CHUNK_SIZE) -> Result:
+def simulate(params: Params, chunk_size: int = CHUNK_SIZE,
+             progress: Callable[[int], None] | None = None) -> Result:
     """Run one scenario: all draws, all years.
 
     Draws are processed in chunks of ``chunk_size`` so the working arrays stay small enough for
-    the CPU caches (a loop over blocks of draws, each block fully vectorised); the result does not
-    depend on the chunk size beyond floating-point rounding of the last bit.
+    the CPU caches (a loop over blocks of draws, each block fully vectorised); outputs are
+    written into arrays allocated once. ``progress(k)`` is called after each block with the
+    number of draws it held (for a progress bar).
     """
     n = params.n_draws
     years = params.years
     if n <= chunk_size:
         variables = _simulate_block(params, years)
+        if progress is not None:
+            progress(n)
     else:
         variables = {}
         for lo in range(0, n, chunk_size):
@@ -68,6 +73,8 @@ def simulate(params: Params, chunk_size: int = CHUNK_SIZE) -> Result:
                 if name not in variables:
                     variables[name] = np.empty((n, years.size))
                 variables[name][lo:hi] = values
+            if progress is not None:
+                progress(hi - lo)
     return Result(years=years, variables=variables, n_draws=n)
 
 
