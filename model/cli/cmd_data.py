@@ -141,7 +141,7 @@ def _prices(args) -> int:
 
     frame = load_prices(args.ticker, args.start, args.end)
     print(f"# {frame.attrs['ticker']} from {frame.attrs['origin']}: {frame.attrs['path']}")
-    print(frame.to_string(float_format=lambda x: f"{x:.6g}"))
+    print(frame.to_string(float_format=lambda x: f"{x:.10g}"))
     return 0
 
 
