@@ -305,3 +305,28 @@ def test_spec_rejects_bad_arguments():
     with pytest.raises(JevonsError, match="is the benchmark"):
         EventStudySpec("2025-01-27", model="two-factor", factor="SPY")
     assert math.isclose(EventStudySpec("2025-01-27").confidence, 0.95)
+
+
+def test_estimation_fit_is_the_fit_the_study_uses():
+    from model.event_study import estimation_fit
+
+    frame, day0 = planted_frame({0: -0.1}, seed=9)
+    s = spec(day0)
+    fitted = estimation_fit(frame, "FIRM", s)
+    result = event_study(frame, "FIRM", s)
+    assert fitted.param("beta") == result.estimation.beta
+    assert fitted.residuals.size == 250
+    row = result.summary()
+    assert row["car"] == result.car and row["sq sums"] == 250 and row["window"] == "[0, 0]"
+
+
+def test_benchmark_without_the_firm_by_hand():
+    from model.event_study.benchmark import benchmark_without, contribution
+
+    # an index of two stocks: weight 0.25 in a stock that fell 20%, the rest rose 2%
+    market = 0.25 * -0.20 + 0.75 * 0.02
+    assert contribution(-0.20, 0.25) == pytest.approx(-0.05)
+    assert benchmark_without(market, -0.20, 0.25) == pytest.approx(0.02)
+    assert benchmark_without(market, -0.20, 0.0) == pytest.approx(market)
+    with pytest.raises(ValueError):
+        benchmark_without(market, -0.2, 1.0)

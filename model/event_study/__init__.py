@@ -18,6 +18,7 @@ from model.event_study.returns import aligned_prices, aligned_returns, simple_re
 from model.event_study.study import (
     EventStudySpec,
     basket_study,
+    estimation_fit,
     event_study,
     load_returns,
     study_basket,
@@ -38,6 +39,7 @@ __all__ = [
     "basket_study",
     "car_recovery",
     "close_recovery",
+    "estimation_fit",
     "event_study",
     "fit_normal_model",
     "get_basket",

@@ -107,6 +107,30 @@ class EventStudyResult:
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
+    def summary(self) -> dict:
+        """One flat row: the CAR with its standard error and interval, and every test's p."""
+        first, last = self.abnormal_returns[0], self.abnormal_returns[-1]
+        return {
+            "ticker": self.ticker,
+            "model": self.model,
+            "window": f"[{self.window[0]}, {self.window[1]}]",
+            "first date": first.date,
+            "last date": last.date,
+            "days": len(self.abnormal_returns),
+            "beta": self.estimation.beta,
+            "car": self.car,
+            "se": self.car_se,
+            "ci low": self.car_ci[0],
+            "ci high": self.car_ci[1],
+            "t": self.tests.t.stat,
+            "t p": self.tests.t.p,
+            "sq p lower": self.tests.sq.p_lower,
+            "sq p": self.tests.sq.p,
+            "sq sums": self.tests.sq.n_sums,
+            "perm p lower": self.tests.permutation.p_lower,
+            "perm p": self.tests.permutation.p,
+        }
+
 
 @dataclass(frozen=True)
 class BasketResult:

@@ -16,7 +16,13 @@ import pandas as pd
 
 from model.errors import JevonsError
 from model.event_study import basket as bk
-from model.event_study.models import FACTOR_MODELS, check_model, design, fit_normal_model
+from model.event_study.models import (
+    FACTOR_MODELS,
+    FittedModel,
+    check_model,
+    design,
+    fit_normal_model,
+)
 from model.event_study.result import (
     BasketResult,
     DailyAbnormalReturn,
@@ -231,6 +237,25 @@ def event_study(returns: pd.DataFrame, ticker: str, spec: EventStudySpec) -> Eve
     win = _windows(frame, spec, names)
     used = frame.iloc[win.used_slice]  # nothing after the event window from here on
     return _study(used, ticker, spec, win)[0]
+
+
+def estimation_fit(returns: pd.DataFrame, ticker: str, spec: EventStudySpec) -> FittedModel:
+    """The normal-return model that :func:`event_study` fits, with its residuals.
+
+    Same windows and data cut as :func:`event_study`; useful to look at the estimation-window
+    residuals (e.g. their tails) that the SQ and permutation tests use.
+    """
+    names = (ticker, *spec.reference_tickers())
+    frame = _columns(returns, names)
+    win = _windows(frame, spec, names)
+    est = frame.iloc[win.estimation_slice]
+    return fit_normal_model(
+        spec.model,
+        est[ticker].to_numpy(),
+        est[spec.benchmark].to_numpy(),
+        est[spec.factor].to_numpy() if spec.uses_factor else None,
+        confidence=spec.confidence,
+    )
 
 
 def basket_study(
