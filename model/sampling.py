@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from model import schema
 from model.errors import ScenarioError
@@ -210,6 +209,8 @@ def _truncated_standard_normal(u: np.ndarray, alpha: float, beta: float) -> np.n
     In the upper tail the problem is mirrored so that the CDF values stay small, where double
     precision resolves them (ndtr(8) rounds to 1, ndtr(-8) does not).
     """
+    from scipy import special  # imported here: loading a scenario does not need scipy
+
     if alpha > 0:
         return -_truncated_standard_normal(u, -beta, -alpha)
     fa, fb = special.ndtr(alpha), special.ndtr(beta)

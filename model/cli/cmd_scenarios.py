@@ -105,9 +105,9 @@ def _out_dir(given: str | None, default_name: str) -> Path:
     return out
 
 
-def _check_rows(rows: int, hint: str) -> None:
+def _check_rows(path: Path, rows: int, hint: str) -> None:
     if rows > MAX_RESULT_ROWS:
-        raise JevonsError(f"results.csv: would have {rows:,} rows; allowed: at most "
+        raise JevonsError(f"{path}: would have {rows:,} rows; allowed: at most "
                           f"{MAX_RESULT_ROWS:,} ({hint})")
 
 
@@ -126,11 +126,12 @@ def _n_years(scenario) -> int:
 
 # --- run --------------------------------------------------------------------------------------
 def cmd_run(args) -> int:
-    from model.results import format_table, results_frame, summary_frame
-    from model.runner import resolve_draws, run_scenario
     from model.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario, args.overrides)
+    scenario = load_scenario(args.scenario, args.overrides)  # first: bad input fails fast
+    from model.results import format_table, results_frame, summary_frame
+    from model.runner import resolve_draws, run_scenario
+
     n, seed, note = resolve_draws(scenario, args.draws, args.seed)
     variables = _parse_variables(args.variables)
     time = scenario.values["time"]
@@ -139,7 +140,7 @@ def cmd_run(args) -> int:
     n_years = _n_years(scenario) if years is None else len(years)
     n_variables = len(variables or schema.OUTPUT_UNITS)
     if not args.summary_only:
-        _check_rows(n * n_years * n_variables,
+        _check_rows(out / "results.csv", n * n_years * n_variables,
                     "use --summary-only, fewer --draws, or --variables / --years")
     if note:
         sys.stderr.write(f"note: {note}\n")
@@ -171,13 +172,14 @@ def cmd_run(args) -> int:
 
 # --- sweep ------------------------------------------------------------------------------------
 def cmd_sweep(args) -> int:
+    from model.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)  # first: bad input fails fast
     import numpy as np
 
     from model.results import results_frame
     from model.runner import parse_grid, run_sweep
-    from model.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario, args.overrides)
     grids = [parse_grid(text, scenario) for text in args.grid]
     variables = _parse_variables(args.variables)
     time = scenario.values["time"]
@@ -185,7 +187,7 @@ def cmd_sweep(args) -> int:
     out = _out_dir(args.out, f"{scenario.name}-sweep")
     points = int(np.prod([g.values.size for g in grids], dtype=np.int64))
     n_years = _n_years(scenario) if years is None else len(years)
-    _check_rows(points * n_years * len(variables or schema.OUTPUT_UNITS),
+    _check_rows(out / "results.csv", points * n_years * len(variables or schema.OUTPUT_UNITS),
                 "use coarser grids, or --variables / --years")
 
     sweep = run_sweep(scenario, grids)
