@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model import schema
+from model import paths, schema
 from model.engine import Result, simulate
 from model.params import Params, Shock
 
@@ -123,6 +124,22 @@ def cli_table() -> pd.DataFrame:
 
 
 # --- resolved parameters -----------------------------------------------------------------------
+def _origin(text: str) -> str:
+    """Where a value was set, with scenario files named relative to the project folder.
+
+    The loader names files relative to the working directory, which for a book chapter is
+    ``book/chapters``; a table in the book should read ``scenarios/x.toml`` wherever it runs.
+    """
+    path = Path(text)
+    if text.endswith(".toml"):
+        full = path if path.is_absolute() else (Path.cwd() / path)
+        try:
+            return full.resolve().relative_to(paths.PROJECT_DIR.resolve()).as_posix()
+        except ValueError:
+            return text
+    return text
+
+
 def parameter_table(scenario, keys: Sequence[str] | None = None,
                     sources: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A scenario's resolved parameters with their units, origin and source.
@@ -156,7 +173,7 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
 
     def add(key: str, field: schema.Field, value: Any) -> None:
         rows[key] = {"key": key, "value": _text(value), "unit": field.unit or "-",
-                     "set in": origins.get(key, "default"), "source": field.source}
+                     "set in": _origin(origins.get(key, "default")), "source": field.source}
 
     for f in schema.FIELDS:
         if "[]" in f.key or f.key == "extends":
@@ -247,3 +264,66 @@ def scenario_table(results: Mapping[str, Result], variable: str, years: Sequence
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=[int(y) for y in years])
     frame.index.name = "scenario"
     return frame
+
+
+# --- the shipped scenarios ---------------------------------------------------------------------
+def _elasticity_text(demand: Mapping[str, Any]) -> str:
+    if demand["form"] == "segments":
+        return ", ".join(f"{s['name']} {_text(s['elasticity'])}" for s in demand["segments"])
+    return _text(demand["elasticity"])
+
+
+def scenario_overview(scenarios: Sequence) -> pd.DataFrame:
+    """One row per scenario: name, type, demand form, elasticity, parent and description.
+
+    Parameters
+    ----------
+    scenarios : sequence of model.scenario.Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, type, demand form, elasticity, extends, description``.
+    """
+    rows = []
+    for sc in scenarios:
+        parent = sc.chain[1].stem if len(sc.chain) > 1 else "-"
+        rows.append({"scenario": sc.name, "type": sc.values["type"],
+                     "demand form": sc.values["demand"]["form"],
+                     "elasticity": _elasticity_text(sc.values["demand"]),
+                     "extends": parent, "description": sc.description or "-"})
+    return pd.DataFrame(rows)
+
+
+def scenario_changes(scenarios: Sequence) -> pd.DataFrame:
+    """What each scenario file sets itself, next to the value it would inherit.
+
+    Parameters
+    ----------
+    scenarios : sequence of model.scenario.Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, key, value, inherited, unit, source``: the keys set in the
+        scenario's own file (not ``name`` or ``description``), and the value of the same key in
+        the scenario it extends (the schema default for a root file; ``-`` when the key does
+        not exist there, e.g. an item of a shock list).
+    """
+    from model.scenario import load_scenario
+
+    frames = []
+    for sc in scenarios:
+        table = parameter_table(sc)
+        own = _origin(str(sc.path))
+        table = table[(table["set in"] == own) & ~table["key"].isin(("name", "description"))]
+        if len(sc.chain) > 1:
+            parent = parameter_table(load_scenario(sc.chain[1])).set_index("key")["value"]
+        else:
+            parent = schema_table().set_index("key")["default"]
+        table = table.assign(scenario=sc.name, inherited=table["key"].map(parent).fillna("-"))
+        frames.append(table)
+    columns = ["scenario", "key", "value", "inherited", "unit", "source"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]

@@ -52,9 +52,9 @@ def test_parameter_table_shows_resolved_values_and_origins():
     assert rows.loc["demand.growth", "value"] == "0.1"
     assert rows.loc["demand.growth", "set in"] == "--set demand.growth"
     assert rows.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
-    assert rows.loc["demand.elasticity", "set in"].endswith("montecarlo.toml")
+    assert rows.loc["demand.elasticity", "set in"] == "scenarios/montecarlo.toml"
     assert rows.loc["efficiency.shocks[0].year", "source"] == "27 January 2025"
-    assert rows.loc["hardware.peak_flops", "set in"].endswith("baseline.toml")
+    assert rows.loc["hardware.peak_flops", "set in"] == "scenarios/baseline.toml"
     assert rows.loc["hardware.peak_flops", "unit"] == "FLOP/s"
     assert list(table.columns) == ["key", "value", "unit", "set in", "source"]
     full = report.parameter_table(scenario)
@@ -100,3 +100,35 @@ def test_scenario_table_takes_quantiles_across_draws():
     with pytest.raises(KeyError, match="2030"):
         report.scenario_table(results, "compute_spend", [2030])
     assert isinstance(table, pd.DataFrame)
+
+
+def test_parameter_table_names_files_relative_to_the_project(tmp_path, monkeypatch):
+    """A chapter runs in book/chapters: the table still says scenarios/x.toml."""
+    monkeypatch.chdir(tmp_path)
+    table = report.parameter_table(load_scenario("deepseek"), ["demand.elasticity",
+                                                               "efficiency.shocks[0].factor"])
+    assert table["set in"].tolist() == ["scenarios/baseline.toml", "scenarios/deepseek.toml"]
+
+
+def test_scenario_overview_lists_type_form_elasticity_and_parent():
+    table = report.scenario_overview([load_scenario(n) for n in ("baseline", "segments", "fft")])
+    rows = table.set_index("scenario")
+    assert rows.loc["baseline", "extends"] == "-"
+    assert rows.loc["segments", "extends"] == "deepseek"
+    assert rows.loc["segments", "elasticity"] == "training 1, inference 1.5"
+    assert rows.loc["fft", "type"] == "fft"
+    assert rows.loc["segments", "demand form"] == "segments"
+
+
+def test_scenario_changes_shows_own_keys_and_inherited_values():
+    table = report.scenario_changes([load_scenario("inelastic"), load_scenario("deepseek"),
+                                     load_scenario("montecarlo")])
+    inelastic = table[table["scenario"] == "inelastic"]
+    assert inelastic[["key", "value", "inherited"]].values.tolist() == [
+        ["demand.elasticity", "0.5", "1.2"]]
+    shock = table[(table["scenario"] == "deepseek") & (table["key"] == "efficiency.shocks[0].factor")]
+    assert shock[["value", "inherited"]].values.tolist() == [["11", "-"]]  # baseline has no shock
+    mc = table[table["scenario"] == "montecarlo"].set_index("key")
+    assert mc.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
+    assert mc.loc["efficiency.shocks[0].factor", "inherited"] == "11"
+    assert "name" not in set(table["key"]) and "description" not in set(table["key"])
