@@ -100,7 +100,8 @@ def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRA
     from tqdm import tqdm
 
     show = n > PROGRESS_ABOVE if progress is None else progress
-    parts: list[Result] = []
+    variables: dict[str, np.ndarray] = {}
+    years = None
     with tqdm(total=n, unit="draws", desc="simulating", file=sys.stderr, disable=not show,
               unit_scale=True, leave=False) as bar:
         for start in range(0, n, chunk_draws):
@@ -108,11 +109,14 @@ def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRA
             part = simulate(params_from_values(_slice(values, start, stop)))
             if part.n_draws != stop - start:  # a bug, not a user error
                 raise RuntimeError(f"engine returned {part.n_draws} draws for {stop - start}")
-            parts.append(part)
+            if years is None:  # allocate the outputs once: no second copy when concatenating
+                years = part.years
+                variables = {name: np.empty((n, *a.shape[1:]), dtype=a.dtype)
+                             for name, a in part.variables.items()}
+            for name, a in part.variables.items():
+                variables[name][start:stop] = a
             bar.update(stop - start)
-    variables = {name: np.concatenate([p.variables[name] for p in parts])
-                 for name in parts[0].variables}
-    return Result(years=parts[0].years, variables=variables, n_draws=n)
+    return Result(years=years, variables=variables, n_draws=n)
 
 
 def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None = None,

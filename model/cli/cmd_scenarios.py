@@ -65,7 +65,7 @@ def _filter_args(parser) -> None:
     parser.add_argument("--variables", metavar="LIST",
                         help="comma-separated output variables to write (default: all)")
     parser.add_argument("--years", metavar="LIST",
-                        help="comma-separated years to write in results.csv (default: all)")
+                        help="comma-separated years to write (default: all)")
 
 
 # --- helpers ----------------------------------------------------------------------------------
