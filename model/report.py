@@ -161,7 +161,8 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
     pandas.DataFrame
         Columns ``key, value, unit, set in, source``: ``value`` is the number, or the
         distribution for a random key; ``set in`` the file, ``--set KEY`` or ``default``;
-        ``source`` the schema's source for the key.
+        ``source`` the schema's source when the value is the schema default, otherwise a
+        pointer to the comment in the scenario file that sets it (or ``sources[key]``).
 
     Raises
     ------
@@ -172,8 +173,16 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
     rows: dict[str, dict[str, str]] = {}
 
     def add(key: str, field: schema.Field, value: Any) -> None:
+        origin = _origin(origins.get(key, "default"))
+        source = field.source
+        # The schema's source backs the default value; a file that sets another value (or an
+        # item of a list, which has no schema source) gives its source in a comment.
+        if origin.endswith(".toml") and (source == "-" or _text(value) != _text(field.default)):
+            source = f"comment in {origin}"
+        elif origin.startswith("--"):
+            source = "user override"
         rows[key] = {"key": key, "value": _text(value), "unit": field.unit or "-",
-                     "set in": _origin(origins.get(key, "default")), "source": field.source}
+                     "set in": origin, "source": source}
 
     for f in schema.FIELDS:
         if "[]" in f.key or f.key == "extends":

@@ -132,3 +132,14 @@ def test_scenario_changes_shows_own_keys_and_inherited_values():
     assert mc.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
     assert mc.loc["efficiency.shocks[0].factor", "inherited"] == "11"
     assert "name" not in set(table["key"]) and "description" not in set(table["key"])
+
+
+def test_parameter_table_points_to_the_file_for_non_default_values():
+    rows = report.parameter_table(load_scenario("montecarlo")).set_index("key")
+    assert rows.loc["demand.elasticity", "source"] == "comment in scenarios/montecarlo.toml"
+    assert rows.loc["efficiency.shocks[0].coverage", "source"] == "comment in scenarios/montecarlo.toml"
+    # a value equal to the schema default keeps the schema's source
+    assert rows.loc["base.spend_usd_bn", "source"] == schema.BY_KEY["base.spend_usd_bn"].source
+    rows = report.parameter_table(load_scenario("baseline", ["demand.elasticity=0.7"])).set_index("key")
+    assert rows.loc["demand.elasticity", "set in"] == "--set demand.elasticity"
+    assert rows.loc["demand.elasticity", "source"] == "user override"
