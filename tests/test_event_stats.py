@@ -330,3 +330,20 @@ def test_benchmark_without_the_firm_by_hand():
     assert benchmark_without(market, -0.20, 0.0) == pytest.approx(market)
     with pytest.raises(ValueError):
         benchmark_without(market, -0.2, 1.0)
+
+
+def test_recovery_definitions_on_planted_paths():
+    from model.event_study import car_recovery, close_recovery
+
+    # AR path from day 0: -0.10, +0.02, +0.02, +0.02 -> CAR -0.10, -0.08, -0.06, -0.04
+    frame, day0 = planted_frame({0: -0.10, 1: 0.02, 2: 0.02, 3: 0.02})
+    r = event_study(frame, "FIRM", spec(day0, window=(0, 5)))
+    assert car_recovery(r, 0.5) == 3  # first CAR >= -0.05
+    assert car_recovery(r, 0.35) == 2  # first CAR >= -0.065
+    assert car_recovery(r, 0.9) is None
+    dates = business_days(6)
+    close = pd.Series([100.0, 101.0, 90.0, 95.0, 101.0, 99.0], index=dates)
+    assert close_recovery(close, dates[2]) == dates[4]
+    assert close_recovery(close.iloc[:4], dates[2]) is None
+    with pytest.raises(DataError):
+        close_recovery(close, dates[0])
