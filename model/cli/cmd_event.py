@@ -50,7 +50,7 @@ def register(subparsers) -> None:
         description=(
             "Event study of one firm (TICKER) or a named basket (--basket) around --date: "
             "normal-return model estimated by OLS on L trading days ending G days before the "
-            "event window; abnormal returns, CAR with 95%% intervals, t, sample-quantile (SQ) "
+            "event window; abnormal returns, CAR with 95% intervals, t, sample-quantile (SQ) "
             "and permutation tests; for a basket also Patell, BMP, Kolari-Pynnonen, sign, "
             "generalized sign and Corrado rank tests. Prices come from the data layer "
             "(cache, then the JEVONS_DATA_MIRROR mirror, then the network)."
