@@ -125,7 +125,9 @@ def summary_frame(result: ResultLike, scenario: str, variables: Sequence[str] | 
         # contiguous memory.
         by_year = np.ascontiguousarray(np.asarray(result.variables[name], dtype=np.float64)[:, mask].T)
         stats["mean"].append(by_year.mean(axis=1))
-        for q, row in zip(QUANTILES, np.quantile(by_year, probs, axis=1), strict=True):
+        # by_year is our own copy, so the partition may work in place (no second copy).
+        quantiles = np.quantile(by_year, probs, axis=1, overwrite_input=True)
+        for q, row in zip(QUANTILES, quantiles, strict=True):
             stats[q].append(row)
     for column, rows in stats.items():
         columns[column] = np.concatenate(rows) if rows else np.empty(0)

@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from model import schema
-from model.engine import Result, simulate
+from model.engine import CHUNK_SIZE, Result, simulate
 from model.params import params_from_values
 from model.sampling import find_distributions, sample_values, scenario_error
 from model.scenario import KeyPath, Scenario, check_cross_fields, parse_key, resolve_key
 
-CHUNK_DRAWS = 100_000  # draws per engine call
+CHUNK_DRAWS = CHUNK_SIZE  # draws per engine block (cache-sized)
 PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this
 MAX_GRID_POINTS = 1_000_000
 
@@ -76,47 +76,31 @@ def sample(scenario: Scenario, n: int, seed: int) -> dict[str, Any]:
     return values
 
 
-def _slice(node: Any, start: int, stop: int) -> Any:
-    if isinstance(node, dict):
-        return {k: _slice(v, start, stop) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_slice(v, start, stop) for v in node]
-    if isinstance(node, np.ndarray):
-        return node[start:stop]
-    return node
-
-
 def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRAWS,
                     progress: bool | None = None) -> Result:
-    """Run the engine on ``values`` whose arrays have length ``n``, ``chunk_draws`` at a time.
+    """Run the engine on ``values`` whose arrays have length ``n``.
+
+    The engine works through the draws in cache-sized blocks and writes into arrays allocated
+    once; ``chunk_draws`` is that block size.
 
     Parameters
     ----------
     progress : bool, optional
         Show a tqdm bar on stderr (default: when ``n`` exceeds ``PROGRESS_ABOVE``).
     """
-    if n <= chunk_draws:
-        return simulate(params_from_values(values))
-    from tqdm import tqdm
-
+    params = params_from_values(values)
     show = n > PROGRESS_ABOVE if progress is None else progress
-    variables: dict[str, np.ndarray] = {}
-    years = None
-    with tqdm(total=n, unit="draws", desc="simulating", file=sys.stderr, disable=not show,
-              unit_scale=True, leave=False) as bar:
-        for start in range(0, n, chunk_draws):
-            stop = min(start + chunk_draws, n)
-            part = simulate(params_from_values(_slice(values, start, stop)))
-            if part.n_draws != stop - start:  # a bug, not a user error
-                raise RuntimeError(f"engine returned {part.n_draws} draws for {stop - start}")
-            if years is None:  # allocate the outputs once: no second copy when concatenating
-                years = part.years
-                variables = {name: np.empty((n, *a.shape[1:]), dtype=a.dtype)
-                             for name, a in part.variables.items()}
-            for name, a in part.variables.items():
-                variables[name][start:stop] = a
-            bar.update(stop - start)
-    return Result(years=years, variables=variables, n_draws=n)
+    if not show:
+        result = simulate(params, chunk_size=chunk_draws)
+    else:
+        from tqdm import tqdm
+
+        with tqdm(total=n, unit="draws", desc="simulating", file=sys.stderr, unit_scale=True,
+                  leave=False) as bar:
+            result = simulate(params, chunk_size=chunk_draws, progress=bar.update)
+    if result.n_draws != n:  # a bug, not a user error
+        raise RuntimeError(f"engine returned {result.n_draws} draws for {n}")
+    return result
 
 
 def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None = None,
