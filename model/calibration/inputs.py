@@ -15,14 +15,9 @@ import pandas as pd
 from model.calibration.market import MarketPrior
 from model.data.facts import fact_value
 from model.errors import JevonsError
-from model.event_study import (
-    EventStudySpec,
-    event_study,
-    fit_normal_model,
-    load_returns,
-    locate_windows,
-)
+from model.event_study import EventStudySpec, event_study, load_returns
 from model.event_study.single import window_sums
+from model.event_study.study import estimation_fit
 from model.hardware_fit import HardwareFit, fit_from_data
 
 EVENT_DATE = "2025-01-27"
@@ -69,13 +64,7 @@ def event_evidence(ticker: str, as_of, window: tuple[int, int] = (0, 0), model: 
     returns = available.loc[:stamp]  # nothing dated after as_of from here on
     result = event_study(returns, ticker, spec)
     # The estimation-window residuals, for the noise an ordinary window adds to the estimate.
-    frame = returns.loc[:, [ticker, *spec.reference_tickers()]].dropna()
-    windows = locate_windows(frame.index, spec.event_date, spec.window, spec.estimation, spec.gap,
-                             source=ticker)
-    estimation = frame.loc[windows.estimation_dates]
-    factor = estimation[spec.factor].to_numpy() if spec.uses_factor else None
-    fitted = fit_normal_model(spec.model, estimation[ticker].to_numpy(),
-                              estimation[spec.benchmark].to_numpy(), factor)
+    fitted = estimation_fit(returns, ticker, spec)
     length = spec.window[1] - spec.window[0] + 1
     return EventEvidence(ticker, result.car, window_sums(fitted.residuals, length), result)
 
