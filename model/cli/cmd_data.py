@@ -141,7 +141,12 @@ def _prices(args) -> int:
 
     frame = load_prices(args.ticker, args.start, args.end)
     print(f"# {frame.attrs['ticker']} from {frame.attrs['origin']}: {frame.attrs['path']}")
-    print(frame.to_string(float_format=lambda x: f"{x:.10g}"))
+    # Yahoo stores prices as float32: 7 significant digits are all they carry (142.6199951 is
+    # 142.62); volumes are whole shares.
+    price = lambda x: f"{x:.7g}"  # noqa: E731
+    formatters = {c: price for c in frame.columns if c != "Volume"}
+    formatters["Volume"] = lambda x: "" if x != x else f"{x:.0f}"
+    print(frame.to_string(formatters=formatters))
     return 0
 
 
