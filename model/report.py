@@ -45,6 +45,8 @@ def _text(value: Any) -> str:
         return f"{value:.10g}"
     if isinstance(value, tuple | list) and not value:
         return "[]"
+    if isinstance(value, str) and not value:
+        return '""'
     return str(value)
 
 

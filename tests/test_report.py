@@ -20,6 +20,7 @@ def test_schema_table_has_every_key_once_with_its_allowed_range():
     assert row["default"] == "1.2" and row["random"] == "yes"
     assert table.set_index("key").loc["efficiency.shocks[].factor", "default"] == "required"
     assert table.set_index("key").loc["efficiency.shocks", "default"] == "[]"
+    assert table.set_index("key").loc["description", "default"] == "\"\""
 
 
 def test_distribution_and_output_tables_follow_the_schema():
