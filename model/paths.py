@@ -15,6 +15,7 @@ BOOK_DIR = PROJECT_DIR / "book"
 
 MIRROR_ENV = "JEVONS_DATA_MIRROR"
 CACHE_ENV = "JEVONS_CACHE_DIR"
+FACTS_ENV = "JEVONS_FACTS_DIR"
 
 
 def cache_dir() -> Path:
@@ -26,3 +27,9 @@ def mirror_dir() -> Path | None:
     """The offline mirror named by ``JEVONS_DATA_MIRROR``, or None when unset."""
     value = os.environ.get(MIRROR_ENV)
     return Path(value) if value else None
+
+
+def facts_dir() -> Path:
+    """The curated facts tables: ``JEVONS_FACTS_DIR`` (e.g. a modified copy in a test) or
+    ``data/facts``."""
+    return Path(os.environ.get(FACTS_ENV) or FACTS_DIR)

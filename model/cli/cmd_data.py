@@ -123,9 +123,9 @@ def _fetch(args) -> int:
 
 def _verify(args) -> int:
     from model.data.inventory import verify
-    from model.paths import FACTS_DIR
+    from model.paths import facts_dir
 
-    checks, problems = verify(args.facts_dir or FACTS_DIR)
+    checks, problems = verify(args.facts_dir or facts_dir())
     rows = [[c.name, c.origin, c.result, c.detail, c.path] for c in checks if c.result != "absent"]
     absent = sum(c.result == "absent" for c in checks)
     print(_table(["dataset", "where", "result", "checked", "path"], rows))
@@ -153,9 +153,9 @@ def _prices(args) -> int:
 def _facts(args) -> int:
     from model.data.facts import load_facts
     from model.errors import DataError
-    from model.paths import FACTS_DIR
+    from model.paths import facts_dir
 
-    facts = load_facts(args.as_of, directory=args.facts_dir or FACTS_DIR)
+    facts = load_facts(args.as_of, directory=args.facts_dir or facts_dir())
     if args.ids:
         unknown = sorted(set(args.ids) - set(facts["id"]))
         if unknown:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.errors import DataError
-from model.paths import FACTS_DIR
+from model.paths import facts_dir
 
 STATEMENTS_FILE = "statements.csv"
 
@@ -251,7 +251,7 @@ def _load(directory) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _read_all(str(directory), _signature(directory))
 
 
-def load_facts(as_of: str | dt.date | None = None, *, directory: str | Path = FACTS_DIR) -> pd.DataFrame:
+def load_facts(as_of: str | dt.date | None = None, *, directory: str | Path | None = None) -> pd.DataFrame:
     """All numeric facts known on ``as_of`` (every fact when None).
 
     Parameters
@@ -259,7 +259,7 @@ def load_facts(as_of: str | dt.date | None = None, *, directory: str | Path = FA
     as_of
         Keep rows whose ``as_of`` is on or before this date.
     directory
-        The facts directory (default ``data/facts``).
+        The facts directory (default: ``JEVONS_FACTS_DIR`` or ``data/facts``).
 
     Returns
     -------
@@ -273,23 +273,23 @@ def load_facts(as_of: str | dt.date | None = None, *, directory: str | Path = FA
     DataError
         A file breaking the schema (one line naming the file, line and column); a bad date.
     """
-    facts, _ = _load(directory)
+    facts, _ = _load(directory or facts_dir())
     day = _as_of(as_of)
     out = facts if day is None else facts[facts["as_of"] <= day]
     return out.reset_index(drop=True).copy()
 
 
-def load_statements(as_of: str | dt.date | None = None, *, directory: str | Path = FACTS_DIR) -> pd.DataFrame:
+def load_statements(as_of: str | dt.date | None = None, *, directory: str | Path | None = None) -> pd.DataFrame:
     """Text-only facts (``statements.csv``) known on ``as_of``."""
-    _, statements = _load(directory)
+    _, statements = _load(directory or facts_dir())
     day = _as_of(as_of)
     out = statements if day is None else statements[statements["as_of"] <= day]
     return out.reset_index(drop=True).copy()
 
 
-def fact(fact_id: str, as_of: str | dt.date | None = None, *, directory: str | Path = FACTS_DIR) -> pd.Series:
+def fact(fact_id: str, as_of: str | dt.date | None = None, *, directory: str | Path | None = None) -> pd.Series:
     """The row of one fact, checked to be known on ``as_of``."""
-    facts, _ = _load(directory)
+    facts, _ = _load(directory or facts_dir())
     match = facts[facts["id"] == fact_id]
     if match.empty:
         close = difflib.get_close_matches(str(fact_id), facts["id"].tolist(), n=3)
@@ -305,6 +305,6 @@ def fact(fact_id: str, as_of: str | dt.date | None = None, *, directory: str | P
     return row
 
 
-def fact_value(fact_id: str, as_of: str | dt.date | None = None, *, directory: str | Path = FACTS_DIR) -> float:
+def fact_value(fact_id: str, as_of: str | dt.date | None = None, *, directory: str | Path | None = None) -> float:
     """The value of one fact; DataError when the id is unknown or not yet known on ``as_of``."""
     return float(fact(fact_id, as_of, directory=directory)["value"])

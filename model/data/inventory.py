@@ -14,7 +14,7 @@ from model.data.locations import candidates, first_existing, is_offline, sha256_
 from model.data.manifest import DatasetSpec, TickerSpec, manifest
 from model.data.validate import read_price_file
 from model.errors import DataError
-from model.paths import FACTS_DIR, MIRROR_ENV, mirror_dir
+from model.paths import MIRROR_ENV, facts_dir, mirror_dir
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _check_mirror_file(name: str, spec: TickerSpec | DatasetSpec, path: Path) ->
     return problems
 
 
-def verify(facts_dir: str | Path = FACTS_DIR) -> tuple[list[Check], list[str]]:
+def verify(facts: str | Path | None = None) -> tuple[list[Check], list[str]]:
     """Check every available file against the manifest, and the facts tables against their schema.
 
     Mirror files must match the manifest's sha256, row count and date range and pass the
@@ -131,6 +131,7 @@ def verify(facts_dir: str | Path = FACTS_DIR) -> tuple[list[Check], list[str]]:
     """
     checks: list[Check] = []
     problems: list[str] = []
+    facts_path = Path(facts) if facts is not None else facts_dir()
     mirror = mirror_dir()
     if mirror is not None and not mirror.is_dir():
         problems.append(f"{MIRROR_ENV}={mirror} is not a directory; point it at the data mirror "
@@ -154,11 +155,11 @@ def verify(facts_dir: str | Path = FACTS_DIR) -> tuple[list[Check], list[str]]:
             checks.append(Check(name, candidate.origin, str(path), "FAIL" if found else "ok",
                                 "sha256, rows, dates, schema" if candidate.origin == "mirror" else "schema"))
     try:
-        facts = load_facts(directory=facts_dir)
-        statements = load_statements(directory=facts_dir)
-        checks.append(Check("facts", "facts", str(facts_dir), "ok",
+        facts = load_facts(directory=facts_path)
+        statements = load_statements(directory=facts_path)
+        checks.append(Check("facts", "facts", str(facts_path), "ok",
                             f"{len(facts)} facts, {len(statements)} statements"))
     except DataError as exc:
         problems.append(str(exc))
-        checks.append(Check("facts", "facts", str(facts_dir), "FAIL", "schema"))
+        checks.append(Check("facts", "facts", str(facts_path), "FAIL", "schema"))
     return checks, problems
