@@ -21,15 +21,20 @@ Num = float | np.ndarray
 SECONDS_PER_HOUR = 3600.0
 
 
+def _default(key: str) -> Any:
+    """The schema's default for ``key``: defaults are defined (and sourced) once, in the schema."""
+    return schema.BY_KEY[key].default
+
+
 @dataclass(frozen=True)
 class Shock:
     """A dated algorithmic-efficiency shock."""
 
     year: Num
     factor: Num
-    coverage: Num = 1.0
-    diffusion_years: Num = 0.0
-    shape: str = "logistic"  # "logistic" (share adopting the full factor) or "ramp" (gain accrues)
+    coverage: Num = _default("efficiency.shocks[].coverage")
+    diffusion_years: Num = _default("efficiency.shocks[].diffusion_years")
+    shape: str = _default("efficiency.shocks[].shape")  # "logistic" or "ramp", see model.efficiency
     label: str = ""
 
 
@@ -42,37 +47,37 @@ class Segment:
     elasticity: Num
     efficiency_doubling_years: Num
     growth: Num
-    form: str = "isoelastic"  # or "saturating"
-    saturation_price: Num = 0.01
+    form: str = _default("demand.segments[].form")  # or "saturating"
+    saturation_price: Num = _default("demand.saturation_price")
 
 
 @dataclass(frozen=True)
 class FFT:
     """The FFT analogy: a change of the cost exponent, users choose problem size."""
 
-    year: Num = 2025.0
-    diffusion_years: Num = 0.0
-    coverage: Num = 1.0
-    kappa_old: Num = 2.0
-    kappa_new: Num = 1.0
-    log_power_new: Num = 1.0
-    beta: Num = 0.5
-    n0_log2: Num = 10.0
-    n_max_log2: Num = 40.0
+    year: Num = _default("fft.year")
+    diffusion_years: Num = _default("fft.diffusion_years")
+    coverage: Num = _default("fft.coverage")
+    kappa_old: Num = _default("fft.kappa_old")
+    kappa_new: Num = _default("fft.kappa_new")
+    log_power_new: Num = _default("fft.log_power_new")
+    beta: Num = _default("fft.beta")
+    n0_log2: Num = _default("fft.n0_log2")
+    n_max_log2: Num = _default("fft.n_max_log2")
 
 
 @dataclass(frozen=True)
 class Supply:
-    capped: bool = False
-    capacity_growth: Num = 0.5
-    headroom: Num = 0.0
+    capped: bool = _default("supply.capped")
+    capacity_growth: Num = _default("supply.capacity_growth")
+    headroom: Num = _default("supply.headroom")
 
 
 @dataclass(frozen=True)
 class ValueCapture:
-    accelerator_fraction: Num = 0.6
-    nvidia_share: Num = 0.8
-    nvidia_share_drift: Num = 0.0
+    accelerator_fraction: Num = _default("value_capture.accelerator_fraction")
+    nvidia_share: Num = _default("value_capture.nvidia_share")
+    nvidia_share_drift: Num = _default("value_capture.nvidia_share_drift")
 
 
 @dataclass(frozen=True)
@@ -81,16 +86,19 @@ class Params:
 
     name: str = "scenario"
     type: str = "standard"  # "standard", "ecp" or "fft"
-    start: int = 2024
-    end: int = 2035
-    base_spend_usd_bn: Num = 223.0
-    hardware_doubling_years: Num = 2.46
-    usd_per_flop: Num = schema.GPU_HOUR_USD / (
-        SECONDS_PER_HOUR * schema.H100_DENSE_BF16_FLOPS * schema.UTILISATION
+    start: int = _default("time.start")
+    end: int = _default("time.end")
+    base_spend_usd_bn: Num = _default("base.spend_usd_bn")
+    hardware_doubling_years: Num = _default("hardware.doubling_years")
+    usd_per_flop: Num = _default("hardware.gpu_hour_usd") / (
+        SECONDS_PER_HOUR * _default("hardware.peak_flops") * _default("hardware.utilisation")
     )
     shocks: tuple[Shock, ...] = ()
     segments: tuple[Segment, ...] = field(
-        default_factory=lambda: (Segment("all", 1.0, 1.2, 0.67, 0.0),)
+        default_factory=lambda: (
+            Segment("all", 1.0, _default("demand.elasticity"), _default("efficiency.doubling_years"),
+                    _default("demand.growth")),
+        )
     )
     persistence: Num = 0.0  # partial adjustment weight on last year's quantity (0 = none)
     supply: Supply = field(default_factory=Supply)
@@ -187,11 +195,11 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
                 share=_num(s["share"]),
                 elasticity=_num(s["elasticity"]),
                 efficiency_doubling_years=_num(
-                    _default(s.get("efficiency_doubling_years"), eff["doubling_years"])
+                    _or(s.get("efficiency_doubling_years"), eff["doubling_years"])
                 ),
-                growth=_num(_default(s.get("growth"), dem["growth"])),
+                growth=_num(_or(s.get("growth"), dem["growth"])),
                 form=s.get("form", "isoelastic"),
-                saturation_price=_num(_default(s.get("saturation_price"), dem["saturation_price"])),
+                saturation_price=_num(_or(s.get("saturation_price"), dem["saturation_price"])),
             )
             for s in dem["segments"]
         )
@@ -240,5 +248,5 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
     )
 
 
-def _default(value: Any, fallback: Any) -> Any:
+def _or(value: Any, fallback: Any) -> Any:
     return fallback if value is None else value
