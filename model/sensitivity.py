@@ -43,6 +43,7 @@ SEED = 20250127  # the event date, as elsewhere in the project
 TORNADO_QUANTILES = (0.05, 0.95)  # a tornado moves each input between these quantiles
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 NEWS_VARIABLES = ("compute_spend", "flop_demand", "nvidia_dc_revenue")
+JOINT = "posterior"  # name of the input that picks one joint draw of (elasticity, demand growth)
 _UNBOUNDED = Field("", FLOAT, None, "", "", "")
 
 
@@ -53,7 +54,8 @@ class Parameter:
 
     Give either ``dist`` (a :class:`model.sampling.Distribution`, truncated to the allowed range
     of the scenario key ``key`` when one is named) or ``draws`` (an empirical distribution,
-    e.g. posterior draws of the elasticity).
+    e.g. posterior draws of the elasticity: continuous by default, interpolating between order
+    statistics; with ``discrete`` exactly the draws, each with probability 1/K).
 
     Attributes
     ----------
@@ -71,6 +73,7 @@ class Parameter:
     dist: Distribution | None = None
     key: str | None = None
     draws: np.ndarray | None = None
+    discrete: bool = False
 
     def __post_init__(self) -> None:
         if (self.dist is None) == (self.draws is None):
@@ -87,8 +90,11 @@ class Parameter:
         """Inverse CDF: the values at probabilities ``u`` (an array in [0, 1])."""
         u = np.asarray(u, dtype=float)
         if self.draws is not None:
+            k = self.draws.size
+            if self.discrete:  # the inverse of the step CDF: draw j for u in [j/K, (j+1)/K)
+                return self.draws[np.minimum((u * k).astype(np.intp), k - 1)]
             # Linear interpolation between order statistics: a continuous quantile function.
-            return np.interp(u * (self.draws.size - 1), np.arange(self.draws.size), self.draws)
+            return np.interp(u * (k - 1), np.arange(k), self.draws)
         field = _UNBOUNDED if self.key is None else schema.BY_KEY[self.key]
         return transform(self.dist, field, u)
 
@@ -99,6 +105,8 @@ class Parameter:
 
     def describe(self) -> str:
         """The distribution in words, e.g. ``uniform(low=0.3, high=1)``."""
+        if self.draws is not None and self.discrete and self.name == JOINT:
+            return f"one of {self.draws.size} joint posterior draws, equally likely"
         if self.draws is not None:
             lo, hi = self.ppf(np.array([0.025, 0.975]))
             return (f"empirical ({self.draws.size} draws; median {self.central:.3g}, "
@@ -417,3 +425,106 @@ def news_model(year: int = 2030, variables: Sequence[str] = NEWS_VARIABLES,
     (of the logarithms of the outputs when ``log``, see :func:`log_outputs`)."""
     model = partial(news_outputs, year=year, variables=tuple(variables))
     return log_outputs(model) if log else model
+
+
+# --- the fitted model: forecasts and fan charts -------------------------------------------------
+@dataclass(frozen=True)
+class Posterior:
+    """Joint draws of the elasticity and the demand growth of the fit, sorted by elasticity.
+
+    The capex plans identify the two only together (a higher elasticity needs a lower demand
+    growth to give the same plans), so they are one input of the sensitivity analysis, not two
+    independent ones: :func:`posterior_parameter` picks a whole draw. Sorted by elasticity, a
+    low probability picks a low-elasticity draw (with its own demand growth).
+    """
+
+    elasticity: np.ndarray
+    demand_growth: np.ndarray
+
+    def __post_init__(self) -> None:
+        order = np.argsort(self.elasticity, kind="stable")
+        object.__setattr__(self, "elasticity", np.asarray(self.elasticity, dtype=float)[order])
+        object.__setattr__(self, "demand_growth", np.asarray(self.demand_growth, dtype=float)[order])
+
+    @property
+    def size(self) -> int:
+        return int(self.elasticity.size)
+
+
+def posterior_from_fit(calibration, draws: int, seed: int) -> Posterior:
+    """The (elasticity, demand growth) draws behind the fit's forecasts.
+
+    The same draws as :func:`model.calibration.fit.make_forecasts` with the same ``draws`` and
+    ``seed``: elasticities resampled from the combined estimate, demand growth from the capex
+    fit given each elasticity.
+    """
+    return Posterior(*_fit_draws(calibration, draws, seed))
+
+
+def _fit_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Elasticity and demand-growth draws in the order make_forecasts pairs them with its
+    other inputs."""
+    rng = np.random.default_rng([seed, 20])
+    eps = rng.choice(calibration.combination.estimate.draws, draws)
+    growth = calibration.capex.demand_growth_given(eps, rng=np.random.default_rng([seed, 21]))
+    return eps, growth
+
+
+def posterior_parameter(posterior: Posterior, source: str = "the fit's combined estimate and "
+                        "the capex fit's demand growth given it (model.calibration.fit)") -> Parameter:
+    """One input that picks a joint (elasticity, demand growth) draw, each with probability 1/K."""
+    return Parameter(JOINT, "elasticity with its demand growth", source,
+                     draws=np.arange(posterior.size, dtype=float), discrete=True)
+
+
+def forecast_parameters(prior, posterior: Posterior) -> tuple[Parameter, ...]:
+    """Inputs of the fit's forecasts: the joint posterior draw and the prior's other inputs."""
+    others = {"hardware_doubling_years", "efficiency_doubling_years", "factor", "coverage",
+              "diffusion_years", "nvidia_share_drift"}
+    prior_inputs = market_parameters(prior, scenario_elasticity())  # elasticity is replaced below
+    return (posterior_parameter(posterior), *(p for p in prior_inputs if p.name in others))
+
+
+def forecast_outputs(values: Mapping[str, np.ndarray], posterior: Posterior, capex_base: float,
+                     nvidia_base: float) -> dict[str, np.ndarray]:
+    """The two forecasts of :mod:`model.calibration.forecast` for every row of ``values``:
+    base levels times :func:`~model.calibration.forecast.model_growth` (one engine call)."""
+    from model.calibration.forecast import model_growth
+
+    k = values[JOINT].astype(np.intp)
+    ratios = model_growth(posterior.elasticity[k], posterior.demand_growth[k],
+                          values["hardware_doubling_years"], values["efficiency_doubling_years"],
+                          values["factor"], values["coverage"], values["diffusion_years"],
+                          values["nvidia_share_drift"])
+    return {"hyperscaler_capex_2025_usd_bn": capex_base * ratios["spend_2025"],
+            "nvidia_fy2026_dc_revenue_usd_bn": nvidia_base * ratios["nvidia_fy2026"]}
+
+
+def forecast_model(posterior: Posterior, capex_base: float, nvidia_base: float) -> Model:
+    """:func:`forecast_outputs` as a model for :func:`sobol_indices` and :func:`tornado`."""
+    return partial(forecast_outputs, posterior=posterior, capex_base=float(capex_base),
+                   nvidia_base=float(nvidia_base))
+
+
+def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Result:
+    """Monte Carlo paths to ``end`` under the fit: the forecasts' draws, extended in time.
+
+    Elasticity and demand growth as in :func:`posterior_from_fit`; trends, the DeepSeek news
+    and the custom-silicon drift from the fit's prior (:func:`draw_market_inputs` with the seed
+    :func:`~model.calibration.fit.make_forecasts` uses); base-year spend is the four
+    hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
+    """
+    from model.calibration.market import draw_market_inputs
+    from model.params import Params, Segment, ValueCapture
+    from model.valuation import with_news
+
+    eps, growth = _fit_draws(calibration, draws, seed)
+    inputs = draw_market_inputs(calibration.prior, draws, seed + 1)
+    capex_base, _ = calibration.capex.base_level()
+    params = Params(
+        name="posterior", start=2024, end=end, base_spend_usd_bn=float(capex_base),
+        hardware_doubling_years=inputs["hardware_doubling_years"],
+        segments=(Segment("all", 1.0, eps, inputs["efficiency_doubling_years"], growth),),
+        value_capture=ValueCapture(nvidia_share_drift=inputs["nvidia_share_drift"]),
+    )
+    return simulate(with_news(params, inputs["factor"], inputs["coverage"], inputs["diffusion_years"]))

@@ -214,3 +214,32 @@ def test_fan_quantiles_match_numpy():
     expected = np.quantile(result.variables["compute_spend"], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     np.testing.assert_allclose(fan.loc["compute_spend"].to_numpy(), expected.T, rtol=1e-14)
     assert np.all(np.diff(fan.to_numpy(), axis=1) >= 0)
+
+
+def test_discrete_parameter_gives_each_draw_probability_one_over_k():
+    p = sa.Parameter("k", "k", "test", draws=np.array([3.0, 1.0, 2.0]), discrete=True)
+    u = np.array([0.0, 0.33, 1 / 3, 0.66, 2 / 3, 0.999, 1.0])
+    np.testing.assert_array_equal(p.ppf(u), [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0])
+    assert p.central == 2.0
+
+
+def test_forecast_outputs_keep_each_elasticity_with_its_demand_growth():
+    from model.calibration.forecast import model_growth
+
+    eps = np.array([1.4, 0.7, 1.0, 1.9])
+    growth = np.array([0.1, 0.5, 0.3, 0.0])  # a higher elasticity needs less demand growth
+    posterior = sa.Posterior(eps, growth)
+    np.testing.assert_array_equal(posterior.elasticity, [0.7, 1.0, 1.4, 1.9])
+    np.testing.assert_array_equal(posterior.demand_growth, [0.5, 0.3, 0.1, 0.0])
+    params = sa.forecast_parameters(MarketPrior(), posterior)
+    assert params[0].name == sa.JOINT and len({p.name for p in params}) == 7
+    _, values = sa.sobol_sample(params, 4, seed=2)
+    out = sa.forecast_model(posterior, 200.0, 100.0)(values)
+    k = values[sa.JOINT].astype(int)
+    ratios = model_growth(posterior.elasticity[k], posterior.demand_growth[k],
+                          values["hardware_doubling_years"], values["efficiency_doubling_years"],
+                          values["factor"], values["coverage"], values["diffusion_years"],
+                          values["nvidia_share_drift"])
+    np.testing.assert_allclose(out["hyperscaler_capex_2025_usd_bn"], 200.0 * ratios["spend_2025"], rtol=1e-14)
+    np.testing.assert_allclose(out["nvidia_fy2026_dc_revenue_usd_bn"], 100.0 * ratios["nvidia_fy2026"], rtol=1e-14)
+    assert set(k) <= {0, 1, 2, 3}
