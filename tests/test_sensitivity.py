@@ -243,3 +243,13 @@ def test_forecast_outputs_keep_each_elasticity_with_its_demand_growth():
     np.testing.assert_allclose(out["hyperscaler_capex_2025_usd_bn"], 200.0 * ratios["spend_2025"], rtol=1e-14)
     np.testing.assert_allclose(out["nvidia_fy2026_dc_revenue_usd_bn"], 100.0 * ratios["nvidia_fy2026"], rtol=1e-14)
     assert set(k) <= {0, 1, 2, 3}
+
+
+def test_news_model_matches_its_closed_form(news_parameters):
+    """After full adoption: X(2030) = X0 (1 + gamma)^6 (1 - phi + phi S^(eps - 1))."""
+    _, values = sa.sobol_sample(news_parameters, 16, seed=3)
+    assert values["diffusion_years"].max() <= 2.0  # adoption is complete two half-lives after 2025
+    spend = sa.news_outputs(values, 2030)["compute_spend"]
+    eps, s, phi = values["elasticity"], values["factor"], values["coverage"]
+    expected = Params().base_spend_usd_bn * (1 + values["spend_growth"]) ** 6 * (1 - phi + phi * s ** (eps - 1))
+    np.testing.assert_allclose(spend, expected, rtol=1e-10)
