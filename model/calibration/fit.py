@@ -1,0 +1,156 @@
+"""The fit as of a date: what elasticity the market priced on 27 January 2025, what the buyers'
+capex plans imply, whether one elasticity explains both, and what the fitted model forecast.
+
+:func:`fit` reads only prices, facts and hardware releases dated on or before ``as_of``
+(tests change every later row and check the outputs are bit-identical).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.calibration import capex as capex_mod
+from model.calibration import combine as combine_mod
+from model.calibration import evidence as evidence_mod
+from model.calibration.estimate import ElasticityEstimate
+from model.calibration.forecast import Forecast, model_growth
+from model.calibration.inputs import EventEvidence, check_as_of, event_evidence, market_prior
+from model.calibration.market import MarketPrior, draw_market_inputs, implied_estimate, implied_grid
+from model.calibration.peers import PeerEvidence, peer_evidence
+from model.data.facts import fact, fact_value
+from model.errors import DataError
+from model.hardware_fit import HardwareFit, fit_from_data
+
+SEED = 20250127
+GRID_FACTORS = (2.0, 3.0, 5.0, 8.0, 11.0, 17.0, 27.0, 40.0, 60.0)
+GRID_COVERAGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Everything the fit produced as of one date."""
+
+    as_of: pd.Timestamp
+    hardware: HardwareFit
+    prior: MarketPrior
+    event: EventEvidence
+    market: ElasticityEstimate
+    peers: PeerEvidence
+    market_peers: ElasticityEstimate
+    market_grid: pd.DataFrame
+    capex: object  # model.calibration.capex result
+    external_prior: ElasticityEstimate | None
+    combination: object  # model.calibration.combine.Combination
+    forecasts: dict[str, Forecast] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The JSON document of ``jevons calibrate --json``."""
+        combined = self.combination.estimate
+        return {
+            "as_of": f"{self.as_of:%Y-%m-%d}",
+            "market_implied": self.market.summary() | {
+                "abnormal_return": self.event.abnormal_return,
+                "abnormal_return_ci": list(self.event.result.car_ci),
+                "ticker": self.event.ticker,
+                "peers": self.market_peers.summary() | {
+                    "nvidia_equivalent_move": self.peers.common_move,
+                },
+            },
+            "capex_implied": self.capex.estimate.summary() | self.capex.identification(),
+            "external_prior": None if self.external_prior is None else self.external_prior.summary(),
+            "combined": combined.summary() | {
+                "consistent": bool(self.combination.consistent),
+                "p_value": float(self.combination.p_value),
+                "verdict": self.combination.verdict,
+            },
+            "hardware_doubling_years": {
+                "estimate": self.hardware.doubling_years,
+                "interval": list(self.hardware.ci95),
+                "chips": self.hardware.n,
+            },
+            "forecasts": {name: f.summary() for name, f in self.forecasts.items()},
+        }
+
+
+def fit(as_of="2025-02-10", *, draws: int = 4000, grid_draws: int = 300, seed: int = SEED) -> Calibration:
+    """Fit the model with what was known on ``as_of``."""
+    stamp = check_as_of(as_of)
+    hardware = fit_from_data(stamp)
+    prior = market_prior(stamp, hardware)
+    nvda = event_evidence("NVDA", stamp)
+    market = implied_estimate(nvda.abnormal_return, nvda.residual_sums, prior, draws=draws, seed=seed)
+    peers = peer_evidence(stamp)
+    market_peers = implied_estimate(peers.common_move, peers.common_move_noise, prior, draws=draws,
+                                    seed=seed, method="market-implied (peers)")
+    grid = implied_grid(nvda.abnormal_return, nvda.residual_sums, GRID_FACTORS, GRID_COVERAGES,
+                        prior, draws=grid_draws, seed=seed)
+    capex = capex_mod.fit_capex(stamp, draws=draws, seed=seed)
+    external = evidence_mod.prior(stamp)
+    combination = combine_mod.combine(market, capex.estimate, external, seed=seed)
+    forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
+    return Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
+                       external, combination, forecasts)
+
+
+def make_forecasts(as_of: pd.Timestamp, prior: MarketPrior, combined: ElasticityEstimate, capex,
+                   draws: int, seed: int) -> dict[str, Forecast]:
+    """The 2025 capex of the four hyperscalers and Nvidia's fiscal-2026 data-center revenue."""
+    rng = np.random.default_rng([seed, 20])
+    eps = rng.choice(combined.draws, draws)
+    growth = capex.demand_growth_given(eps, rng=np.random.default_rng([seed, 21]))
+    inputs = draw_market_inputs(prior, draws, seed + 1)
+    ratios = model_growth(eps, growth, inputs["hardware_doubling_years"],
+                          inputs["efficiency_doubling_years"], inputs["factor"], inputs["coverage"],
+                          inputs["diffusion_years"], inputs["nvidia_share_drift"])
+    capex_base, capex_base_label = capex.base_level()
+    guidance, guidance_label = capex.guidance_total()
+    nvidia_base = nvidia_base_revenue(as_of)
+    nv_baseline, nv_label, nv_date = nvidia_baseline(as_of)
+    return {
+        "hyperscaler_capex_2025_usd_bn": Forecast(
+            name="hyperscaler_capex_2025_usd_bn", unit="USD bn",
+            draws=capex_base * ratios["spend_2025"],
+            baseline=guidance, baseline_label=guidance_label, baseline_as_of=f"{as_of:%Y-%m-%d}",
+            base_level=capex_base, base_label=capex_base_label,
+        ),
+        "nvidia_fy2026_dc_revenue_usd_bn": Forecast(
+            name="nvidia_fy2026_dc_revenue_usd_bn", unit="USD bn",
+            draws=nvidia_base * ratios["nvidia_fy2026"],
+            baseline=nv_baseline, baseline_label=nv_label, baseline_as_of=nv_date,
+            base_level=nvidia_base,
+            base_label="calendar-2024 data-center revenue: FY2025 Q1-Q3 reported plus Q4 guidance "
+                       "x the Q3 data-center share",
+        ),
+    }
+
+
+def nvidia_baseline(as_of) -> tuple[float, str, str]:
+    """The naive baseline for Nvidia's fiscal-2026 data-center revenue known on ``as_of``.
+
+    The analyst consensus once it is published (Visible Alpha, 2025-02-18); before that the
+    run-rate of the last guidance: next quarter's revenue guidance x the latest data-center share
+    x 4. The book shows the later consensus beside an earlier fit, labelled as later evidence.
+    """
+    try:
+        consensus = fact("nvda_dc_revenue_consensus_fy2026", as_of)
+    except DataError:
+        run_rate = 4 * fact_value("nvda_revenue_guidance_fy2025_q4", as_of) * (
+            fact_value("nvda_dc_revenue_fy2025_q3", as_of) / fact_value("nvda_revenue_fy2025_q3", as_of))
+        return (run_rate, "run-rate of the FY2025 Q4 revenue guidance x the Q3 data-center share x 4 "
+                "(no analyst consensus published by as_of)", "2024-11-20")
+    return (float(consensus["value"]), f"analyst consensus ({consensus['stated_by']})",
+            f"{pd.Timestamp(consensus['as_of']):%Y-%m-%d}")
+
+
+def nvidia_base_revenue(as_of) -> float:
+    """Nvidia's data-center revenue over calendar 2024 (fiscal 2025), as known on ``as_of``.
+
+    Q1-Q3 are reported; Q4 (to late January 2025) is the revenue guidance times the Q3
+    data-center share, until the Q4 result is known.
+    """
+    quarters = sum(fact_value(f"nvda_dc_revenue_fy2025_q{q}", as_of) for q in (1, 2, 3))
+    share = fact_value("nvda_dc_revenue_fy2025_q3", as_of) / fact_value("nvda_revenue_fy2025_q3", as_of)
+    return quarters + fact_value("nvda_revenue_guidance_fy2025_q4", as_of) * share
