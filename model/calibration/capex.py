@@ -47,7 +47,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy.special import logsumexp
 
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.inputs import EVENT_DATE, check_as_of, market_prior
@@ -328,7 +327,10 @@ class Likelihood:
 
 
 def _log_mean_exp(x: np.ndarray, axis: int) -> np.ndarray:
-    return logsumexp(x, axis=axis) - np.log(x.shape[axis])
+    """log(mean(exp(x))) along ``axis``, stable (x holds no NaN; -inf only where all are)."""
+    top = np.max(x, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return np.log(np.mean(np.exp(x - top), axis=axis)) + np.squeeze(top, axis=axis)
 
 
 def grid_likelihood(obs: Observations, nuisance: Nuisance, grid: Grid, firm_growth_sd: float,
