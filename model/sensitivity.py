@@ -182,7 +182,7 @@ def evaluate(model: Model, values: Mapping[str, np.ndarray]) -> dict[str, np.nda
 
 def sobol_indices(parameters: Sequence[Parameter], model: Model, n: int, seed: int = SEED,
                   second_order: bool = False, conf_level: float = 0.95,
-                  num_resamples: int = 200) -> pd.DataFrame:
+                  num_resamples: int = 100) -> pd.DataFrame:
     """First-order and total Sobol indices of every model output, with SALib's intervals.
 
     Parameters
@@ -232,21 +232,29 @@ def sobol_indices(parameters: Sequence[Parameter], model: Model, n: int, seed: i
 
 def sobol_convergence(parameters: Sequence[Parameter], model: Model, n: int, seed: int = SEED,
                       **kwargs) -> pd.DataFrame:
-    """Indices at ``n`` and ``2n`` side by side, and the largest change of either index.
-
-    Columns ``output, parameter, label, S1_n, S1_2n, ST_n, ST_2n, S1_conf_2n, ST_conf_2n,
-    change`` (``change`` = max |index at 2n - index at n| over S1 and ST).
-    """
+    """Indices at ``n`` and ``2n`` side by side (see :func:`convergence_table`)."""
     small = sobol_indices(parameters, model, n, seed, **kwargs)
     large = sobol_indices(parameters, model, 2 * n, seed, **kwargs)
+    return convergence_table(small, large)
+
+
+def convergence_table(small: pd.DataFrame, large: pd.DataFrame) -> pd.DataFrame:
+    """Two :func:`sobol_indices` frames of the same problem at sizes n and 2n, side by side.
+
+    Columns ``output, parameter, label, S1_n, S1_2n, S1_conf_2n, ST_n, ST_2n, ST_conf_2n,
+    change`` (``change`` = max |index at 2n - index at n| over S1 and ST).
+    """
     keys = ["output", "parameter", "label"]
+    if not small[keys].equals(large[keys]) or large.attrs.get("n") != 2 * small.attrs.get("n", -1):
+        raise ValueError("convergence_table needs the same problem at sizes n and 2n")
     out = small[keys].copy()
     for col in ("S1", "ST"):
         out[f"{col}_n"] = small[col].to_numpy()
         out[f"{col}_2n"] = large[col].to_numpy()
         out[f"{col}_conf_2n"] = large[f"{col}_conf"].to_numpy()
     out["change"] = np.maximum(np.abs(out["S1_2n"] - out["S1_n"]), np.abs(out["ST_2n"] - out["ST_n"]))
-    out.attrs.update({"n": n, "rows": small.attrs["rows"] + large.attrs["rows"], "seed": seed})
+    out.attrs.update({"n": small.attrs["n"], "rows": small.attrs["rows"] + large.attrs["rows"],
+                      "seed": small.attrs["seed"]})
     return out
 
 

@@ -253,3 +253,10 @@ def test_news_model_matches_its_closed_form(news_parameters):
     eps, s, phi = values["elasticity"], values["factor"], values["coverage"]
     expected = Params().base_spend_usd_bn * (1 + values["spend_growth"]) ** 6 * (1 - phi + phi * s ** (eps - 1))
     np.testing.assert_allclose(spend, expected, rtol=1e-10)
+
+
+def test_convergence_table_refuses_mismatched_sizes():
+    params = [box("x1"), box("x2"), box("x3")]
+    a = sa.sobol_indices(params, ishigami, 2**8, seed=5)
+    with pytest.raises(ValueError, match="sizes n and 2n"):
+        sa.convergence_table(a, a)
