@@ -17,7 +17,13 @@ from model.calibration import combine as combine_mod
 from model.calibration import evidence as evidence_mod
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.forecast import Forecast, model_growth
-from model.calibration.inputs import EventEvidence, check_as_of, event_evidence, market_prior
+from model.calibration.inputs import (
+    EventEvidence,
+    check_as_of,
+    event_evidence,
+    market_prior,
+    valuation_as_of,
+)
 from model.calibration.market import MarketPrior, draw_market_inputs, implied_estimate, implied_grid
 from model.calibration.peers import PeerEvidence, peer_evidence
 from model.data.facts import fact, fact_value
@@ -75,18 +81,20 @@ class Calibration:
         }
 
 
-def fit(as_of="2025-02-10", *, draws: int = 4000, grid_draws: int = 300, seed: int = SEED) -> Calibration:
+def fit(as_of="2025-02-10", *, draws: int = 4000, grid_draws: int = 400, seed: int = SEED) -> Calibration:
     """Fit the model with what was known on ``as_of``."""
     stamp = check_as_of(as_of)
     hardware = fit_from_data(stamp)
     prior = market_prior(stamp, hardware)
+    valuation = valuation_as_of(stamp)
     nvda = event_evidence("NVDA", stamp)
-    market = implied_estimate(nvda.abnormal_return, nvda.residual_sums, prior, draws=draws, seed=seed)
+    market = implied_estimate(nvda.abnormal_return, nvda.residual_sums, prior, draws=draws, seed=seed,
+                              valuation=valuation)
     peers = peer_evidence(stamp)
     market_peers = implied_estimate(peers.common_move, peers.common_move_noise, prior, draws=draws,
-                                    seed=seed, method="market-implied (peers)")
+                                    seed=seed, valuation=valuation, method="market-implied (peers)")
     grid = implied_grid(nvda.abnormal_return, nvda.residual_sums, GRID_FACTORS, GRID_COVERAGES,
-                        prior, draws=grid_draws, seed=seed)
+                        prior, draws=grid_draws, seed=seed, valuation=valuation)
     capex = capex_mod.fit_capex(stamp, draws=draws, seed=seed)
     external = evidence_mod.prior(stamp)
     combination = combine_mod.combine(market, capex.estimate, external, seed=seed)

@@ -19,6 +19,7 @@ from model.event_study import EventStudySpec, event_study, load_returns
 from model.event_study.single import window_sums
 from model.event_study.study import estimation_fit
 from model.hardware_fit import HardwareFit, fit_from_data
+from model.valuation import Valuation
 
 EVENT_DATE = "2025-01-27"
 
@@ -67,6 +68,14 @@ def event_evidence(ticker: str, as_of, window: tuple[int, int] = (0, 0), model: 
     fitted = estimation_fit(returns, ticker, spec)
     length = spec.window[1] - spec.window[0] + 1
     return EventEvidence(ticker, result.car, window_sums(fitted.residuals, length), result)
+
+
+def valuation_as_of(as_of) -> Valuation:
+    """Valuation parameters with the data-center value share read from the facts on ``as_of``
+    (the data-center share of revenue in the latest reported quarter, FY2025 Q3)."""
+    stamp = check_as_of(as_of)
+    share = fact_value("nvda_dc_revenue_fy2025_q3", stamp) / fact_value("nvda_revenue_fy2025_q3", stamp)
+    return replace(Valuation(), dc_value_share=share)
 
 
 def market_prior(as_of, hardware: HardwareFit | None = None) -> MarketPrior:

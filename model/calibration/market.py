@@ -61,9 +61,9 @@ class MarketPrior:
     """Ho et al. 2024: 95% CI 5-14 months."""
     spend_growth: tuple[float, float] = (0.15, 0.45)
     """Growth of compute spend per year the market expected before the news, 2025-2035.
-    Assumption bracketed by pre-DeepSeek expectations: street estimates of 2025 capex of +14%
-    (Alphabet, 59.7 vs 52.5 USD bn) to +31% (Meta, 51.3 vs 39.2), Big-4 capex +30% (FT: 246 ->
-    >320), consensus Nvidia FY2026 revenue +52% (facts capex.csv, nvidia.csv)."""
+    Assumption bracketed by expectations published before 10 February 2025: street estimates of
+    2025 capex of +14% (Alphabet, 59.7 vs 52.5 USD bn) and +31% (Meta, 51.3 vs 39.2), and the
+    Big-4 plans of +46% (Yahoo Finance, 325 vs 223, 2025-02-08); facts capex.csv."""
 
 
 def draw_market_inputs(prior: MarketPrior, n: int, seed: int, news: bool = True) -> dict[str, np.ndarray]:
