@@ -260,3 +260,38 @@ def test_convergence_table_refuses_mismatched_sizes():
     a = sa.sobol_indices(params, ishigami, 2**8, seed=5)
     with pytest.raises(ValueError, match="sizes n and 2n"):
         sa.convergence_table(a, a)
+
+
+# --- the fitted model (real data) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calibration(mirror):
+    from model.calibration.fit import fit
+
+    return fit("2025-02-10", draws=500, grid_draws=20)
+
+
+def test_fan_paths_and_forecast_sobol_use_the_forecasts_own_draws(calibration):
+    from model.calibration.fit import SEED
+
+    capex = calibration.forecasts["hyperscaler_capex_2025_usd_bn"]
+    nvidia = calibration.forecasts["nvidia_fy2026_dc_revenue_usd_bn"]
+    paths = sa.posterior_paths(calibration, capex.draws.size, SEED)
+    np.testing.assert_allclose(paths.variables["compute_spend"][:, 1], capex.draws, rtol=1e-12)
+    assert paths.years[-1] == 2035
+
+    posterior = sa.posterior_from_fit(calibration, capex.draws.size, SEED)
+    eps, growth = sa._fit_draws(calibration, capex.draws.size, SEED)
+    np.testing.assert_array_equal(np.sort(eps), posterior.elasticity)
+    # each elasticity keeps its own demand growth through the sort
+    order = np.argsort(eps, kind="stable")
+    np.testing.assert_array_equal(growth[order], posterior.demand_growth)
+
+    params = sa.forecast_parameters(calibration.prior, posterior)
+    model = sa.forecast_model(posterior, capex.base_level, nvidia.base_level)
+    frame = sa.sobol_indices(params, sa.log_outputs(model), 2**9).set_index(["output", "parameter"])
+    assert frame.loc[("hyperscaler_capex_2025_usd_bn", sa.JOINT), "ST"] > 0.3
+    # Nvidia's share moves Nvidia's revenue, not the hyperscalers' spend
+    assert abs(frame.loc[("hyperscaler_capex_2025_usd_bn", "nvidia_share_drift"), "ST"]) < 1e-12
+    assert frame.loc[("nvidia_fy2026_dc_revenue_usd_bn", "nvidia_share_drift"), "ST"] > 1e-3
