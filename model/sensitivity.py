@@ -315,6 +315,7 @@ def plot_tornado(table: pd.DataFrame, ax=None, xlabel: str | None = None, value_
     Returns the axes.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
@@ -327,9 +328,9 @@ def plot_tornado(table: pd.DataFrame, ax=None, xlabel: str | None = None, value_
                          for r in table.itertuples()])
     ax.axvline(central, color="black", lw=0.8)
     low_q, high_q = table.attrs.get("quantiles", TORNADO_QUANTILES)
-    ax.barh([], [], color="tab:blue", label=f"input at its {low_q:.0%} quantile")
-    ax.barh([], [], color="tab:orange", label=f"input at its {high_q:.0%} quantile")
-    ax.legend(loc="lower right", frameon=False)
+    handles = [Patch(color="tab:blue", label=f"input at its {low_q:.0%} quantile"),
+               Patch(color="tab:orange", label=f"input at its {high_q:.0%} quantile")]
+    ax.legend(handles=handles, loc="lower right", frameon=False)
     if xlabel:
         ax.set_xlabel(xlabel)
     return ax

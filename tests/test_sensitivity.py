@@ -203,6 +203,8 @@ def test_tornado_plot_orders_bars_by_swing():
     by_height = {t.get_position()[1]: t.get_text() for t in ax.get_yticklabels()}
     top = by_height[max(by_height)]
     assert top.startswith("elasticity")  # the top bar is the largest swing
+    colours = [tuple(h.get_facecolor()) for h in ax.get_legend().legend_handles]
+    assert len(set(colours)) == 2  # low and high ends are told apart
     assert ax.get_title() == ""
 
 
