@@ -66,10 +66,9 @@ def test_growth_alone_recovers_the_ridge_but_not_the_elasticity():
     truth = np.log1p(g0) + (eps0 - 1) * LOG_FALL
     assert lo <= truth <= hi and hi - lo < 0.15
     # not identified: along the ridge every elasticity fits as well as the true one
-    profile = result.growth_profile()
+    likelihood = result.growth_likelihood()
     on = (result.grid.elasticity > 0.1) & (result.grid.elasticity < 3.0)
-    # (not exactly 1: the ridge passes between the points of the log-growth grid)
-    assert profile[on].min() > 0.8 > np.exp(-1.92)  # far inside the 95% profile set
+    np.testing.assert_allclose(likelihood[on], 1.0, atol=1e-6)
     e_lo, e_hi = result.estimate.interval
     assert e_lo < 0.3 and e_hi > 2.5  # the posterior is as wide as the ridge inside the grid
 
@@ -122,6 +121,9 @@ def test_the_news_term_is_the_jevons_mixture():
     got = nuis.log_jevons(eps)[:, 0]
     np.testing.assert_allclose(got, np.log(1 - 0.3 + 0.3 * 27.0 ** (eps - 1)), rtol=1e-14)
     assert got[2] == 0.0
+    # the public helper is the same mixture, exactly 1 at eps = 1 whatever the news
+    np.testing.assert_allclose(capex.jevons_factor(eps, 27.0, 0.3), np.exp(got), rtol=1e-14)
+    assert np.all(capex.jevons_factor(1.0, np.array([2.0, 60.0]), np.array([0.1, 1.0])) == 1.0)
 
 
 # --- the real plans ------------------------------------------------------------------------------

@@ -52,6 +52,20 @@ def test_a_year_is_known_only_after_the_filing_lag():
     assert longrun.annual_capex("2025-02-14", frame=capex, lag_days=60)["year"].max() == 2023
 
 
+def test_year_to_date_growth_compares_the_same_quarters():
+    rows = [("GOOG", 2024, q, v) for q, v in ((1, 10.0), (2, 11.0), (3, 12.0), (4, 13.0))]
+    rows += [("GOOG", 2025, q, v) for q, v in ((1, 15.0), (2, 16.5), (3, 18.0))]
+    rows += [("MSFT", 2024, q, v) for q, v in ((1, 5.0), (3, 6.0))] + [("MSFT", 2025, 1, 7.0), ("MSFT", 2025, 3, 7.0)]
+    frame = pd.DataFrame(rows, columns=["ticker", "year", "quarter", "payments_usd"])
+    frame["payments_usd"] *= 1e9
+    got = longrun.year_to_date_growth("2025-12-31", 2025, firms=("GOOG", "MSFT"), frame=frame).set_index("ticker")
+    assert got.loc["GOOG", "quarters"] == "Q1-Q3" and got.loc["GOOG", "growth"] == pytest.approx(49.5 / 33 - 1)
+    assert got.loc["MSFT", "quarters"] == "Q1+Q3" and got.loc["MSFT", "growth"] == pytest.approx(14 / 11 - 1)
+    # only quarters filed by as_of count: Q3 2025 ends 09-30, known 45 days later
+    early = longrun.year_to_date_growth("2025-11-13", 2025, firms=("GOOG",), frame=frame)
+    assert early.loc[0, "quarters"] == "Q1-Q2"
+
+
 def test_bad_inputs_are_one_line_errors():
     capex, chips = synthetic(1.0, years=range(2018, 2024))
     with pytest.raises(JevonsError, match="only 3 years"):

@@ -285,8 +285,16 @@ class Nuisance:
     def log_jevons(self, eps: np.ndarray) -> np.ndarray:
         """log J(eps) for every eps (rows) and draw (columns)."""
         share = (self.coverage * self.adopted)[None, :]
-        gain = np.exp((np.asarray(eps, dtype=float)[:, None] - 1.0) * np.log(self.factor)[None, :])
-        return np.log1p(share * (gain - 1.0))
+        return np.log(jevons_factor(np.asarray(eps, dtype=float)[:, None], self.factor[None, :], share))
+
+
+def jevons_factor(elasticity, factor, share):
+    """Multiplier of compute spend (and of FLOP demand) when a share of demand adopts an
+    efficiency gain ``factor``: 1 - share + share S^(eps - 1) (isoelastic demand; arrays
+    broadcast). Below 1 for eps < 1, exactly 1 at eps = 1, above 1 for eps > 1.
+    """
+    eps, factor, share = (np.asarray(x, dtype=float) for x in (elasticity, factor, share))
+    return 1.0 + share * np.expm1((eps - 1.0) * np.log(factor))
 
 
 # --- the grid posterior --------------------------------------------------------------------------
@@ -430,10 +438,16 @@ class CapexFit:
     def log_growth_marginal(self) -> np.ndarray:
         return self.posterior.sum(axis=0)
 
-    def growth_profile(self) -> np.ndarray:
-        """Relative profile likelihood of eps from the growth figures alone (max over g; 1 at best)."""
-        prof = self.likelihood.growth.max(axis=1)
-        return np.exp(prof - prof.max())
+    def growth_likelihood(self) -> np.ndarray:
+        """Relative likelihood of eps from the growth figures alone (1 at its maximum), with
+        log(1 + g) integrated out under a flat prior over the grid.
+
+        Integrated rather than profiled: with the trend's log P uncertain, the ridges of the
+        nuisance draws fan out away from eps = 1, which lowers the maximum over g of the averaged
+        likelihood there without making those elasticities fit any worse.
+        """
+        integral = _log_mean_exp(self.likelihood.growth, axis=1)
+        return np.exp(integral - integral.max())
 
     def revision_likelihood(self) -> np.ndarray:
         """Relative likelihood of eps from the revisions alone (1 at its maximum)."""
@@ -496,8 +510,8 @@ class CapexFit:
     def identification(self) -> dict:
         """What the capex plans identify, as JSON-ready numbers and sentences."""
         mid, lo, hi = self.ridge_interval()
-        profile = self.growth_profile()
-        inside = self.grid.elasticity[profile >= np.exp(-1.92)]  # 95% profile-likelihood set
+        growth_only = self.growth_likelihood()
+        inside = self.grid.elasticity[growth_only >= np.exp(-1.92)]  # likelihood-ratio 95% set
         rev = self.revision_likelihood()
         rev_inside = self.grid.elasticity[rev >= np.exp(-1.92)]
         g_lo, g_hi = self.demand_growth_interval()
@@ -509,7 +523,7 @@ class CapexFit:
             "spend_growth_on_trend": {"median": float(np.expm1(mid)),
                                       "interval": [float(np.expm1(lo)), float(np.expm1(hi))],
                                       "log_price_fall_per_year": self.reference_log_price_fall},
-            "growth_only_profile_set": [float(inside.min()), float(inside.max())],
+            "growth_only_set": [float(inside.min()), float(inside.max())],
             "revision_only_set": [float(rev_inside.min()), float(rev_inside.max())],
             "demand_growth": {"median": float(np.expm1(quantiles_from_grid(
                 self.grid.log_growth, self.log_growth_marginal, 0.5))), "interval": [g_lo, g_hi]},

@@ -212,3 +212,31 @@ def fit_longrun(as_of="2025-02-10", *, firms=FIRMS, lag_days: int = LAG_DAYS,
     corr = float(np.corrcoef(data["log_q"], data["trend"])[0, 1])
     return LongRunFit(stamp, tuple(firms), int(lag_days), float(min_price_usd), data, table,
                       trend_correlation=corr, vif=float(1.0 / (1.0 - corr**2)))
+
+
+def year_to_date_growth(as_of, year: int, firms=FIRMS, lag_days: int = LAG_DAYS,
+                        frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Capex of the calendar quarters of ``year`` known on ``as_of`` against the same quarters a
+    year earlier, per firm (same source and definition in both years).
+
+    Columns: ticker, quarters (e.g. "Q1-Q3"), capex (USD bn), previous (USD bn), growth. Firms
+    with no quarter of ``year`` known, or without the matching quarters a year earlier, are left out.
+    """
+    known = known_capex(as_of, lag_days, frame)
+    quarters = known[known["quarter"] > 0]
+    rows = []
+    for ticker in firms:  # a handful of firms: a loop over structure
+        own = quarters[quarters["ticker"] == ticker]
+        now = own[own["year"] == year].set_index("quarter")["payments_usd"]
+        before = own[own["year"] == year - 1].set_index("quarter")["payments_usd"]
+        common = sorted(set(now.index) & set(before.index))
+        if not common:
+            continue
+        first, last = int(common[0]), int(common[-1])
+        contiguous = len(common) == last - first + 1
+        label = (f"Q{first}" if first == last else f"Q{first}-Q{last}") if contiguous else \
+            "+".join(f"Q{int(q)}" for q in common)
+        current, previous = now.loc[common].sum() / 1e9, before.loc[common].sum() / 1e9
+        rows.append({"ticker": ticker, "quarters": label, "capex": current, "previous": previous,
+                     "growth": current / previous - 1.0})
+    return pd.DataFrame(rows, columns=["ticker", "quarters", "capex", "previous", "growth"])
