@@ -355,16 +355,16 @@ def fan_quantiles(result: Result, variables: Sequence[str] = ("flop_demand", "co
 
 
 # --- the model's own problems ------------------------------------------------------------------------
-def market_parameters(prior, elasticity: Parameter) -> tuple[Parameter, ...]:
+def market_parameters(prior, elasticity: Parameter | None) -> tuple[Parameter, ...]:
     """The inputs of the DeepSeek-news model with the ranges of a :class:`MarketPrior`.
 
     Every range is the prior's (see :class:`model.calibration.market.MarketPrior` for each
     source); ``elasticity`` is given separately (the ``montecarlo`` scenario's distribution,
-    :func:`scenario_elasticity`, or the fit's posterior, :func:`estimate_elasticity`).
+    :func:`scenario_elasticity`, or the fit's posterior, :func:`estimate_elasticity`) and left
+    out when None.
     """
     where = "model.calibration.market.MarketPrior"
-    return (
-        elasticity,
+    return (() if elasticity is None else (elasticity,)) + (
         uniform("spend_growth", "pre-news spend growth", prior.spend_growth,
                 f"{where}.spend_growth: bracketed by pre-DeepSeek street estimates of 2025 capex "
                 "and Nvidia revenue (facts capex.csv, nvidia.csv)"),
@@ -490,8 +490,8 @@ def forecast_parameters(prior, posterior: Posterior) -> tuple[Parameter, ...]:
     """Inputs of the fit's forecasts: the joint posterior draw and the prior's other inputs."""
     others = {"hardware_doubling_years", "efficiency_doubling_years", "factor", "coverage",
               "diffusion_years", "nvidia_share_drift"}
-    prior_inputs = market_parameters(prior, scenario_elasticity())  # elasticity is replaced below
-    return (posterior_parameter(posterior), *(p for p in prior_inputs if p.name in others))
+    return (posterior_parameter(posterior),
+            *(p for p in market_parameters(prior, None) if p.name in others))
 
 
 def forecast_outputs(values: Mapping[str, np.ndarray], posterior: Posterior, capex_base: float,
