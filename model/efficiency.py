@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+# The model's years are calendar years of flows (spend, revenue); a year sees the adoption
+# reached at its middle, so a shock dated 27 January 2025 already moves 2025.
+MID_YEAR = 0.5
+
 # The untruncated logistic runs from 1% to 99% over [shock, shock + 2 * diffusion]; truncating
 # and rescaling makes adoption exactly 0 at the shock and exactly 1 at full diffusion.
 _LOGISTIC_TAIL = 0.01
@@ -52,15 +56,17 @@ def diffusion_weight(years: np.ndarray, shock_year, diffusion_years, shape: str)
 def adoption_classes(years: np.ndarray, shocks) -> list[tuple[np.ndarray, np.ndarray]]:
     """The 2^K adoption classes as a list of ``(weight, log_multiplier)`` pairs.
 
+    Calendar year t is evaluated at its middle, t + 1/2 (see ``MID_YEAR``).
+
     ``weight`` is the share of demand in the class and ``log_multiplier`` the log of its
     efficiency multiplier; both broadcast to (n, T) but keep their smallest shape (a multiplier
     that does not change over time stays (n, 1)), which keeps large Monte Carlo runs light.
     Weights sum to 1 over the classes. With no shocks: one class of weight 1, multiplier 1.
     """
-    years = np.asarray(years, dtype=float)
+    mid_year = np.asarray(years, dtype=float) + MID_YEAR
     classes = [(np.ones((1, 1)), np.zeros((1, 1)))]
     for shock in shocks:
-        w = diffusion_weight(years, _col(shock.year), _col(shock.diffusion_years), shock.shape)
+        w = diffusion_weight(mid_year, _col(shock.year), _col(shock.diffusion_years), shock.shape)
         phi = _col(shock.coverage)
         log_s = np.log(_col(shock.factor))
         if shock.shape == "ramp":  # all covered demand gains S^w(t)

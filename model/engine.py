@@ -253,7 +253,7 @@ def _simulate_fft(params: Params, years, t) -> dict[str, np.ndarray]:
     x_old = fft.optimal_size_log2(log_price, log_a, beta, k_old, 0.0, n_max)
     x_new = fft.optimal_size_log2(log_price, log_a, beta, k_new, g_new, n_max)
     adopted = _col(p.coverage) * efficiency.diffusion_weight(
-        years, _col(p.year), _col(p.diffusion_years), "logistic"
+        years + efficiency.MID_YEAR, _col(p.year), _col(p.diffusion_years), "logistic"
     )
     log_ops0 = fft.log_ops(_col(p.n0_log2), k_old, 0.0)
     # Spend and value per user, relative to the base year (old algorithm at n0 and price 1).

@@ -122,7 +122,8 @@ FIELDS: tuple[Field, ...] = (
           low=0.05, high=100, random=True),
     Field("efficiency.shocks", TABLES, (), "", f"Dated efficiency shocks (at most {MAX_SHOCKS}).", "-"),
     Field("efficiency.shocks[].year", FLOAT, None, "year",
-          "Date of the shock (fractional years allowed).", "-", low=1990, high=2200, required=True),
+          "Date of the shock (fractional years allowed; 2025.07 is 27 January 2025). A calendar "
+          "year's flows see the adoption reached at mid-year.", "-", low=1990, high=2200, required=True),
     Field("efficiency.shocks[].factor", FLOAT, None, "x",
           "Useful work per FLOP multiplies by this factor once adopted.", "-",
           low=0, low_open=True, high=1e9, random=True, required=True),

@@ -78,12 +78,9 @@ def present_value(years: np.ndarray, revenue: np.ndarray, valuation: Valuation,
 
 def with_news(params: Params, factor: Num, coverage: Num, diffusion_years: Num = 1.0,
               news_date: float = DEEPSEEK_NEWS_DATE) -> Params:
-    """The scenario after the news: the same parameters plus one logistic efficiency shock.
-
-    The model's years are annual points, so the shock starts with the news year: cash flows of
-    the year of the news (almost all of which lie after a late-January date) see it.
-    """
-    shock = Shock(year=float(np.floor(news_date)), factor=factor, coverage=coverage,
+    """The scenario after the news: the same parameters plus one logistic efficiency shock dated
+    at the news (each calendar year sees the adoption reached at its middle)."""
+    shock = Shock(year=news_date, factor=factor, coverage=coverage,
                   diffusion_years=diffusion_years, label="news")
     return dataclasses.replace(params, shocks=params.shocks + (shock,))
 

@@ -66,7 +66,7 @@ def test_ramp_accrues_the_gain_log_linearly():
     eps, factor = 1.5, 60.0
     shock = Shock(2025.0, factor, diffusion_years=3.5, shape="ramp")  # full after 7 years
     ratio = spend(one_segment(eps, shocks=(shock,))) / spend(one_segment(eps))
-    t = np.arange(2024, 2036) - 2025.0
+    t = np.arange(2024, 2036) + 0.5 - 2025.0  # each year at its middle
     expected = factor ** (np.clip(t / 7.0, 0, 1) * (eps - 1))
     np.testing.assert_allclose(ratio[0], expected, rtol=REL)
 
@@ -88,6 +88,16 @@ def test_logistic_diffusion_hits_zero_half_and_one():
     assert w[2] == pytest.approx(0.5, abs=1e-12)
     assert w[3] == pytest.approx(1.0, abs=1e-12) and w[4] == 1.0 and w[5] == 1.0
     assert np.all(np.diff(w) >= 0)
+
+
+def test_a_year_sees_the_adoption_reached_at_its_middle():
+    """A shock on 27 January 2025 already moves 2025; one in July 2025 moves 2026 on."""
+    eps, factor = 0.5, 10.0
+    for date, first in ((2025.07, 2025), (2025.6, 2026)):
+        ratio = spend(one_segment(eps, shocks=(Shock(date, factor),))) / spend(one_segment(eps))
+        years = np.arange(2024, 2036)
+        np.testing.assert_allclose(ratio[0, years >= first], factor ** (eps - 1), rtol=REL)
+        np.testing.assert_allclose(ratio[0, years < first], 1.0, rtol=REL)
 
 
 def test_instant_diffusion_is_a_step():

@@ -70,7 +70,7 @@ def model_growth(elasticity, demand_growth, hardware_doubling_years, efficiency_
         end=2026,
         hardware_doubling_years=hardware_doubling_years,
         segments=(Segment("all", 1.0, elasticity, efficiency_doubling_years, demand_growth),),
-        shocks=(Shock(float(np.floor(DEEPSEEK_NEWS_DATE)), factor, coverage, diffusion_years,
+        shocks=(Shock(DEEPSEEK_NEWS_DATE, factor, coverage, diffusion_years,
                       label="DeepSeek"),),
         value_capture=ValueCapture(nvidia_share_drift=nvidia_share_drift),
     )
