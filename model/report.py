@@ -35,7 +35,7 @@ OUTPUT_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A value as a table cell: numbers compactly, booleans as TOML spells them."""
     if value is None:
         return "-"
@@ -65,7 +65,7 @@ def schema_table() -> pd.DataFrame:
         if f.required:
             default = "required"
         else:
-            default = _text(f.default)
+            default = cell_text(f.default)
         rows.append({
             "key": f.key,
             "type": f.kind,
@@ -179,11 +179,11 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
         source = field.source
         # The schema's source backs the default value; a file that sets another value (or an
         # item of a list, which has no schema source) gives its source in a comment.
-        if origin.endswith(".toml") and (source == "-" or _text(value) != _text(field.default)):
+        if origin.endswith(".toml") and (source == "-" or cell_text(value) != cell_text(field.default)):
             source = f"comment in {origin}"
         elif origin.startswith("--"):
             source = "user override"
-        rows[key] = {"key": key, "value": _text(value), "unit": field.unit or "-",
+        rows[key] = {"key": key, "value": cell_text(value), "unit": field.unit or "-",
                      "set in": origin, "source": source}
 
     for f in schema.FIELDS:
@@ -280,8 +280,8 @@ def scenario_table(results: Mapping[str, Result], variable: str, years: Sequence
 # --- the shipped scenarios ---------------------------------------------------------------------
 def _elasticity_text(demand: Mapping[str, Any]) -> str:
     if demand["form"] == "segments":
-        return ", ".join(f"{s['name']} {_text(s['elasticity'])}" for s in demand["segments"])
-    return _text(demand["elasticity"])
+        return ", ".join(f"{s['name']} {cell_text(s['elasticity'])}" for s in demand["segments"])
+    return cell_text(demand["elasticity"])
 
 
 def scenario_overview(scenarios: Sequence) -> pd.DataFrame:

@@ -217,16 +217,6 @@ def _sweep_table(points, spend, label: str) -> str:
 
 
 # --- list and show -----------------------------------------------------------------------------
-def _value_text(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
-
-
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
@@ -234,6 +224,7 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def cmd_list(args) -> int:
+    from model.report import cell_text
     from model.scenario import available_scenarios, load_scenario
 
     rows = [["name", "type", "demand form", "elasticity", "description"]]
@@ -246,10 +237,10 @@ def cmd_list(args) -> int:
         values = scenario.values
         demand = values["demand"]
         if demand["form"] == "segments":
-            elasticity = ", ".join(f"{s['name']} {_value_text(s['elasticity'])}"
+            elasticity = ", ".join(f"{s['name']} {cell_text(s['elasticity'])}"
                                    for s in demand["segments"])
         else:
-            elasticity = _value_text(demand["elasticity"])
+            elasticity = cell_text(demand["elasticity"])
         rows.append([name, values["type"], demand["form"], elasticity, scenario.description])
     if len(rows) == 1:
         print("no scenarios in scenarios/")
@@ -259,11 +250,13 @@ def cmd_list(args) -> int:
 
 
 def _show_rows(scenario) -> list[list[str]]:
+    from model.report import cell_text
+
     values, origins = scenario.values, scenario.origins
     rows = []
 
     def add(key: str, field, value) -> None:
-        rows.append([key, _value_text(value), field.unit, origins.get(key, "default"), field.source])
+        rows.append([key, cell_text(value), field.unit, origins.get(key, "default"), field.source])
 
     for field in schema.FIELDS:
         if "[]" in field.key or field.key == "extends":
