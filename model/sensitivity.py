@@ -471,11 +471,11 @@ def posterior_from_fit(calibration, draws: int, seed: int) -> Posterior:
 
 
 def _fit_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Elasticity and demand-growth draws in the order make_forecasts pairs them with its
-    other inputs."""
-    rng = np.random.default_rng([seed, 20])
-    eps = rng.choice(calibration.combination.estimate.draws, draws)
-    growth = calibration.capex.demand_growth_given(eps, rng=np.random.default_rng([seed, 21]))
+    """Elasticity and demand-growth draws of :func:`model.calibration.fit.forecast_draws`."""
+    from model.calibration.fit import forecast_draws
+
+    eps, growth, _ = forecast_draws(calibration.prior, calibration.combination.estimate,
+                                    calibration.capex, draws, seed)
     return eps, growth
 
 
@@ -523,12 +523,12 @@ def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Resu
     :func:`~model.calibration.fit.make_forecasts` uses); base-year spend is the four
     hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
     """
-    from model.calibration.market import draw_market_inputs
+    from model.calibration.fit import forecast_draws
     from model.params import Params, Segment, ValueCapture
     from model.valuation import with_news
 
-    eps, growth = _fit_draws(calibration, draws, seed)
-    inputs = draw_market_inputs(calibration.prior, draws, seed + 1)
+    eps, growth, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
+                                         calibration.capex, draws, seed)
     capex_base, _ = calibration.capex.base_level()
     params = Params(
         name="posterior", start=2024, end=end, base_spend_usd_bn=float(capex_base),

@@ -103,13 +103,21 @@ def fit(as_of="2025-02-10", *, draws: int = 4000, grid_draws: int = 400, seed: i
                        external, combination, forecasts)
 
 
-def make_forecasts(as_of: pd.Timestamp, prior: MarketPrior, combined: ElasticityEstimate, capex,
-                   draws: int, seed: int) -> dict[str, Forecast]:
-    """The 2025 capex of the four hyperscalers and Nvidia's fiscal-2026 data-center revenue."""
+def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draws: int,
+                   seed: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The draws behind the forecasts: elasticities resampled from the combined estimate, demand
+    growth from the capex fit given each elasticity, and the prior's other inputs (trends, news,
+    custom-silicon drift). The sensitivity analysis and fan charts reuse exactly these draws."""
     rng = np.random.default_rng([seed, 20])
     eps = rng.choice(combined.draws, draws)
     growth = capex.demand_growth_given(eps, rng=np.random.default_rng([seed, 21]))
-    inputs = draw_market_inputs(prior, draws, seed + 1)
+    return eps, growth, draw_market_inputs(prior, draws, seed + 1)
+
+
+def make_forecasts(as_of: pd.Timestamp, prior: MarketPrior, combined: ElasticityEstimate, capex,
+                   draws: int, seed: int) -> dict[str, Forecast]:
+    """The 2025 capex of the four hyperscalers and Nvidia's fiscal-2026 data-center revenue."""
+    eps, growth, inputs = forecast_draws(prior, combined, capex, draws, seed)
     ratios = model_growth(eps, growth, inputs["hardware_doubling_years"],
                           inputs["efficiency_doubling_years"], inputs["factor"], inputs["coverage"],
                           inputs["diffusion_years"], inputs["nvidia_share_drift"])
