@@ -519,8 +519,8 @@ def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Resu
     """Monte Carlo paths to ``end`` under the fit: the forecasts' draws, extended in time.
 
     Elasticity and demand growth as in :func:`posterior_from_fit`; trends, the DeepSeek news
-    and the custom-silicon drift from the fit's prior (:func:`draw_market_inputs` with the seed
-    :func:`~model.calibration.fit.make_forecasts` uses); base-year spend is the four
+    and the custom-silicon drift from the fit's prior, all from
+    :func:`~model.calibration.fit.forecast_draws`; base-year spend is the four
     hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
     """
     from model.calibration.fit import forecast_draws
