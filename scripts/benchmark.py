@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.engine import simulate
-from model.params import Params, Segment, Shock
+from model.engine.params import Params, Segment, Shock
+from model.engine.simulation import simulate
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import demand, efficiency, fft
-from model.engine import simulate
-from model.params import FFT, Params, Segment, Shock, Supply
+from model.engine import demand, efficiency
+from model.engine import problem_size as fft
+from model.engine.params import FFT, Params, Segment, Shock, Supply
+from model.engine.simulation import simulate
 
 REL = 1e-9
 

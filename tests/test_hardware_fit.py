@@ -1,4 +1,4 @@
-"""Tests for model.hardware_fit: recovery of a known doubling time, the as-of guarantee, the
+"""Tests for model.calibration.hardware_fit: recovery of a known doubling time, the as-of guarantee, the
 column choices, the errors, and the fit on the real Epoch AI ML-hardware mirror."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.errors import DataError, JevonsError
-from model.hardware_fit import (
+from model.calibration.hardware_fit import (
     FP16,
     FP32,
     MANUFACTURER,
@@ -32,6 +31,7 @@ from model.hardware_fit import (
     fit_doubling_time,
     fits_table,
 )
+from model.errors import DataError, JevonsError
 
 AS_OF = "2025-02-10"
 
@@ -405,7 +405,7 @@ def test_real_mirror_fit_is_plausible(mirror):
 
 def test_fit_from_data_without_data_is_a_one_line_error(tmp_path, monkeypatch):
     pytest.importorskip("model.data", reason="the data layer (model.data) has not landed")
-    from model.hardware_fit import fit_from_data
+    from model.calibration.hardware_fit import fit_from_data
 
     monkeypatch.setenv("JEVONS_DATA_MIRROR", str(tmp_path / "no-mirror"))
     monkeypatch.setenv("JEVONS_CACHE_DIR", str(tmp_path / "no-cache"))
@@ -416,7 +416,7 @@ def test_fit_from_data_without_data_is_a_one_line_error(tmp_path, monkeypatch):
 
 def test_real_mirror_through_the_data_layer(mirror):
     data = pytest.importorskip("model.data", reason="the data layer (model.data) has not landed")
-    from model.hardware_fit import fit_from_data
+    from model.calibration.hardware_fit import fit_from_data
 
     direct = fit_doubling_time(data.load_dataset("epoch_ml_hardware"), AS_OF)
     via = fit_from_data(AS_OF)

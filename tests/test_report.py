@@ -1,4 +1,4 @@
-"""The book's tables (model.report): generated from the schema, the CLI and the engine."""
+"""The book's tables (model.output.tables): generated from the schema, the CLI and the engine."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import report, schema
-from model.engine import Result
-from model.params import Params, Segment
-from model.scenario import load_scenario
+from model.engine import schema
+from model.engine.params import Params, Segment
+from model.engine.simulation import Result
+from model.output import tables as report
+from model.scenarios.loader import load_scenario
 
 
 def test_schema_table_has_every_key_once_with_its_allowed_range():

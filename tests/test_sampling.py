@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model import schema
+from model.engine import schema
 from model.errors import ScenarioError
-from model.sampling import (
+from model.scenarios.distributions import (
     Distribution,
     draw,
     find_distributions,

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import paths, schema
+from model import paths
+from model.engine import schema
 from model.errors import ScenarioError
-from model.sampling import Distribution
-from model.scenario import (
+from model.scenarios.distributions import Distribution
+from model.scenarios.loader import (
     available_scenarios,
     check_cross_fields,
     load_scenario,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import schema
-from model.results import (
+from model.engine import schema
+from model.output.results_files import (
     QUANTILES,
     RESULT_COLUMNS,
     SUMMARY_COLUMNS,

@@ -1,4 +1,4 @@
-"""Sobol indices, tornado tables and fan-chart quantiles (model.sensitivity)."""
+"""Sobol indices, tornado tables and fan-chart quantiles (model.analysis.sensitivity)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import sensitivity as sa
+from model.analysis import sensitivity as sa
 from model.calibration.market import MarketPrior
-from model.engine import simulate
-from model.params import Params, Segment, Shock
-from model.sampling import Distribution
+from model.engine.params import Params, Segment, Shock
+from model.engine.simulation import simulate
+from model.scenarios.distributions import Distribution
 
 PI = np.pi
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from model.calibration import market
-from model.params import Params, Segment, ValueCapture
-from model.valuation import Valuation, predicted_return, present_value, with_news
+from model.engine.params import Params, Segment, ValueCapture
+from model.engine.valuation import Valuation, predicted_return, present_value, with_news
 
 
 def flat_share(eps) -> Params:
@@ -55,7 +55,7 @@ def test_predicted_return_rises_with_elasticity():
 def test_pre_news_spend_grows_at_the_expected_rate_for_every_elasticity():
     inputs = market.draw_market_inputs(market.MarketPrior(), 20, seed=4, news=False)
     before = market.pre_news(inputs)
-    from model.engine import simulate
+    from model.engine.simulation import simulate
     for eps in (0.2, 1.0, 2.5):
         spend = simulate(before.at(np.full(20, eps))).variables["compute_spend"]
         growth = np.broadcast_to(1 + inputs["spend_growth"][:, None], (20, spend.shape[1] - 1))

@@ -7,7 +7,7 @@ In the isoelastic model compute spend grows on the trend by
 where P is the yearly fall of the price of useful work (hardware price-performance times
 algorithmic efficiency) and g the growth of demand at a constant price. A plan made after news of
 an efficiency shock of size S covering a share phi of demand also carries the Jevons factor of the
-part of the shock adopted by the plan's horizon, w (see :mod:`model.efficiency`):
+part of the shock adopted by the plan's horizon, w (see :mod:`model.engine.efficiency`):
 
     J(eps) = 1 - phi w + phi w S^(eps - 1).
 
@@ -52,7 +52,7 @@ from model.calibration.estimate import ElasticityEstimate
 from model.calibration.inputs import EVENT_DATE, check_as_of, market_prior
 from model.calibration.market import MarketPrior, draw_market_inputs
 from model.data.facts import load_facts
-from model.efficiency import diffusion_weight
+from model.engine.efficiency import diffusion_weight
 from model.errors import JevonsError
 
 SEED = 20250127

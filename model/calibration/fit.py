@@ -17,6 +17,7 @@ from model.calibration import combine as combine_mod
 from model.calibration import evidence as evidence_mod
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.forecast import Forecast, model_growth
+from model.calibration.hardware_fit import HardwareFit, fit_from_data
 from model.calibration.inputs import (
     EventEvidence,
     check_as_of,
@@ -28,7 +29,6 @@ from model.calibration.market import MarketPrior, draw_market_inputs, implied_es
 from model.calibration.peers import PeerEvidence, peer_evidence
 from model.data.facts import fact, fact_value
 from model.errors import DataError
-from model.hardware_fit import HardwareFit, fit_from_data
 
 SEED = 20250127
 GRID_FACTORS = (2.0, 3.0, 5.0, 8.0, 11.0, 17.0, 27.0, 40.0, 60.0)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.engine import simulate
-from model.params import Params, Segment, Shock, ValueCapture
-from model.valuation import DEEPSEEK_NEWS_DATE
+from model.engine.params import Params, Segment, Shock, ValueCapture
+from model.engine.simulation import simulate
+from model.engine.valuation import DEEPSEEK_NEWS_DATE
 
 INTERVAL = (0.025, 0.975)
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from model.calibration.hardware_fit import HardwareFit, fit_from_data
 from model.calibration.market import MarketPrior
 from model.data.facts import fact_value
+from model.engine.valuation import Valuation
 from model.errors import JevonsError
 from model.event_study import EventStudySpec, event_study, load_returns
 from model.event_study.single import window_sums
 from model.event_study.study import estimation_fit
-from model.hardware_fit import HardwareFit, fit_from_data
-from model.valuation import Valuation
 
 EVENT_DATE = "2025-01-27"
 

@@ -24,7 +24,7 @@ Data (both as of a date):
   after the year, and the four firms published their results (with capex) within about 40 days.
   45 days is conservative for quarters and about right for the results releases.
 * **price-performance**: from Epoch AI's ML-hardware dataset (through
-  :func:`model.hardware_fit.fit_from_data`, so only chips released by ``as_of``): for each year, the
+  :func:`model.calibration.hardware_fit.fit_from_data`, so only chips released by ``as_of``): for each year, the
   best FLOP/s per USD (dense FP16/BF16 tensor, at release price) among chips released by the end
   of that year. ``min_price_usd`` (default 4,000) keeps data-center and workstation accelerators:
   consumer cards have the best FLOP/s per dollar but are not what hyperscalers buy at scale
@@ -107,7 +107,7 @@ def hardware_index(as_of, min_price_usd: float = MIN_PRICE_USD, chips: pd.DataFr
     """Best FLOP/s per USD among chips released by the end of each year (chips released by
     ``as_of`` only), with the chip that sets it."""
     if chips is None:
-        from model.hardware_fit import fit_from_data
+        from model.calibration.hardware_fit import fit_from_data
 
         chips = fit_from_data(as_of).chips
     chips = chips[chips["release_date"] <= pd.Timestamp(as_of)]

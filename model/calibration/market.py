@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.estimate import ElasticityEstimate
-from model.params import Params, Segment, ValueCapture
-from model.valuation import DEEPSEEK_NEWS_DATE, Valuation, predicted_return, with_news
+from model.engine.params import Params, Segment, ValueCapture
+from model.engine.valuation import DEEPSEEK_NEWS_DATE, Valuation, predicted_return, with_news
 
 ELASTICITY_RANGE = (0.0, 4.0)  # search range; draws outside it are reported as unsolved
 _BISECTION_STEPS = 36  # 4 / 2^36 < 1e-10
@@ -48,9 +48,9 @@ class MarketPrior:
     diffusion_years: tuple[float, float] = (0.5, 2.0)
     """Years to half adoption of the new methods (assumption)."""
     discount_rate: tuple[float, float] = (0.08, 0.12)
-    """See :class:`model.valuation.Valuation`."""
+    """See :class:`model.engine.valuation.Valuation`."""
     terminal_growth: tuple[float, float] = (0.02, 0.04)
-    """See :class:`model.valuation.Valuation`."""
+    """See :class:`model.engine.valuation.Valuation`."""
     nvidia_share_drift: tuple[float, float] = (-0.03, 0.0)
     """Yearly change of Nvidia's share of accelerator spend (custom silicon; assumption)."""
     hardware_doubling_years: tuple[float, float] = (2.24, 2.72)

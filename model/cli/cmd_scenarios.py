@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from model import schema
+from model.engine import schema
 from model.errors import JevonsError
 
 ORDER = 10
@@ -70,7 +70,7 @@ def _filter_args(parser) -> None:
 
 # --- helpers ----------------------------------------------------------------------------------
 def _parse_variables(text: str | None) -> list[str] | None:
-    from model.sampling import did_you_mean
+    from model.scenarios.distributions import did_you_mean
 
     if text is None:
         return None
@@ -112,7 +112,7 @@ def _check_rows(path: Path, rows: int, hint: str) -> None:
 
 
 def _write(path: Path, frame) -> None:
-    from model.results import write_frame
+    from model.output.results_files import write_frame
 
     try:
         write_frame(path, frame)
@@ -126,11 +126,11 @@ def _n_years(scenario) -> int:
 
 # --- run --------------------------------------------------------------------------------------
 def cmd_run(args) -> int:
-    from model.scenario import load_scenario
+    from model.scenarios.loader import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)  # first: bad input fails fast
-    from model.results import format_table, results_frame, summary_frame
-    from model.runner import resolve_draws, run_scenario
+    from model.output.results_files import format_table, results_frame, summary_frame
+    from model.scenarios.runs import resolve_draws, run_scenario
 
     n, seed, note = resolve_draws(scenario, args.draws, args.seed)
     variables = _parse_variables(args.variables)
@@ -172,13 +172,13 @@ def cmd_run(args) -> int:
 
 # --- sweep ------------------------------------------------------------------------------------
 def cmd_sweep(args) -> int:
-    from model.scenario import load_scenario
+    from model.scenarios.loader import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)  # first: bad input fails fast
     import numpy as np
 
-    from model.results import results_frame
-    from model.runner import parse_grid, run_sweep
+    from model.output.results_files import results_frame
+    from model.scenarios.runs import parse_grid, run_sweep
 
     grids = [parse_grid(text, scenario) for text in args.grid]
     variables = _parse_variables(args.variables)
@@ -224,8 +224,8 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def cmd_list(args) -> int:
-    from model.report import cell_text
-    from model.scenario import available_scenarios, load_scenario
+    from model.output.tables import cell_text
+    from model.scenarios.loader import available_scenarios, load_scenario
 
     rows = [["name", "type", "demand form", "elasticity", "description"]]
     for name in available_scenarios():
@@ -250,7 +250,7 @@ def cmd_list(args) -> int:
 
 
 def _show_rows(scenario) -> list[list[str]]:
-    from model.report import cell_text
+    from model.output.tables import cell_text
 
     values, origins = scenario.values, scenario.origins
     rows = []
@@ -278,7 +278,7 @@ def _show_rows(scenario) -> list[list[str]]:
 
 
 def cmd_show(args) -> int:
-    from model.scenario import file_label, load_scenario
+    from model.scenarios.loader import file_label, load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)
     chain = " <- ".join(file_label(p) for p in scenario.chain)

@@ -2,7 +2,7 @@
 
 Pure functions that return :class:`pandas.DataFrame` s, so a chapter can show them as they are
 and a test can check them. Nothing here is model logic: the numbers come from the engine
-(:func:`model.engine.simulate`), the scenario loader or :mod:`model.schema`, and the text from
+(:func:`model.engine.simulation.simulate`), the scenario loader or :mod:`model.engine.schema`, and the text from
 the schema, so the book's tables cannot drift from the code.
 """
 
@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import paths, schema
-from model.engine import Result, simulate
-from model.params import Params, Shock
+from model import paths
+from model.engine import schema
+from model.engine.params import Params, Shock
+from model.engine.simulation import Result, simulate
 
 # What each output variable measures (the units are in schema.OUTPUT_UNITS).
 OUTPUT_DESCRIPTIONS: dict[str, str] = {
@@ -52,7 +53,7 @@ def cell_text(value: Any) -> str:
 
 # --- the schema --------------------------------------------------------------------------------
 def schema_table() -> pd.DataFrame:
-    """Every scenario key of :data:`model.schema.FIELDS`, in schema order.
+    """Every scenario key of :data:`model.engine.schema.FIELDS`, in schema order.
 
     Returns
     -------
@@ -80,7 +81,7 @@ def schema_table() -> pd.DataFrame:
 
 
 def distributions_table() -> pd.DataFrame:
-    """The distributions a random key may take (:data:`model.schema.DISTRIBUTIONS`).
+    """The distributions a random key may take (:data:`model.engine.schema.DISTRIBUTIONS`).
 
     Returns
     -------
@@ -148,8 +149,8 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
 
     Parameters
     ----------
-    scenario : model.scenario.Scenario
-        A loaded scenario (:func:`model.scenario.load_scenario`).
+    scenario : model.scenarios.loader.Scenario
+        A loaded scenario (:func:`model.scenarios.loader.load_scenario`).
     keys : sequence of str, optional
         Display keys to keep, in this order (e.g. ``"demand.elasticity"`` or
         ``"efficiency.shocks[0].factor"``); default: every key.
@@ -252,7 +253,7 @@ def scenario_table(results: Mapping[str, Result], variable: str, years: Sequence
     results : mapping of str to Result
         Scenario name -> engine result.
     variable : str
-        An output variable (see :data:`model.schema.OUTPUT_UNITS`).
+        An output variable (see :data:`model.engine.schema.OUTPUT_UNITS`).
     years : sequence of int
         Years to show; each must be simulated.
     quantile : float
@@ -289,7 +290,7 @@ def scenario_overview(scenarios: Sequence) -> pd.DataFrame:
 
     Parameters
     ----------
-    scenarios : sequence of model.scenario.Scenario
+    scenarios : sequence of model.scenarios.loader.Scenario
 
     Returns
     -------
@@ -311,7 +312,7 @@ def scenario_changes(scenarios: Sequence) -> pd.DataFrame:
 
     Parameters
     ----------
-    scenarios : sequence of model.scenario.Scenario
+    scenarios : sequence of model.scenarios.loader.Scenario
 
     Returns
     -------
@@ -321,7 +322,7 @@ def scenario_changes(scenarios: Sequence) -> pd.DataFrame:
         the scenario it extends (the schema default for a root file; ``-`` when the key does
         not exist there, e.g. an item of a shock list).
     """
-    from model.scenario import load_scenario
+    from model.scenarios.loader import load_scenario
 
     frames = []
     for sc in scenarios:

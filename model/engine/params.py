@@ -2,8 +2,8 @@
 
 Every numeric field is either a float or a 1-D float64 array of the draws (Monte Carlo) or grid
 points (sweeps); the engine broadcasts them against the year axis. Defaults, units and sources of
-every field are in :mod:`model.schema`; :func:`params_from_values` turns a validated scenario
-(a nested dict shaped like the TOML file, see :mod:`model.scenario`) into a :class:`Params`.
+every field are in :mod:`model.engine.schema`; :func:`params_from_values` turns a validated scenario
+(a nested dict shaped like the TOML file, see :mod:`model.scenarios.loader`) into a :class:`Params`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from model import schema
+from model.engine import schema
 
 Num = float | np.ndarray
 
@@ -34,7 +34,7 @@ class Shock:
     factor: Num
     coverage: Num = _default("efficiency.shocks[].coverage")
     diffusion_years: Num = _default("efficiency.shocks[].diffusion_years")
-    shape: str = _default("efficiency.shocks[].shape")  # "logistic" or "ramp", see model.efficiency
+    shape: str = _default("efficiency.shocks[].shape")  # "logistic" or "ramp", see model.engine.efficiency
     label: str = ""
 
 
@@ -158,7 +158,7 @@ def _num(x: Any) -> Num:
 
 
 def params_from_values(values: Mapping[str, Any]) -> Params:
-    """Build :class:`Params` from a validated scenario dict (see :mod:`model.scenario`)."""
+    """Build :class:`Params` from a validated scenario dict (see :mod:`model.scenarios.loader`)."""
     kind = values.get("type", "standard")
     eff = values["efficiency"]
     dem = values["demand"]
@@ -176,7 +176,7 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
     if kind == "ecp":
         ecp = values["ecp"]
         # The ECP gain accrues log-linearly over the programme: a ramp whose half-way point is
-        # half the programme length (see model.efficiency.diffusion_weight).
+        # half the programme length (see model.engine.efficiency.diffusion_weight).
         shocks = shocks + (
             Shock(
                 year=_num(ecp["start"]),

@@ -1,6 +1,6 @@
 """The engine: from parameters to yearly paths of prices, quantities and spend.
 
-For each demand segment s and adoption class j (see :mod:`model.efficiency`), with t in years
+For each demand segment s and adoption class j (see :mod:`model.engine.efficiency`), with t in years
 since the base year and m >= 1 a scarcity markup (1 unless supply is capped):
 
     relative cost of a FLOP        c(t)      = 2^(-t / T_hw)
@@ -27,8 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import demand, efficiency, fft, hardware
-from model.params import Params, take_draws
+from model.engine import demand, efficiency, hardware
+from model.engine import problem_size as fft
+from model.engine.params import Params, take_draws
 
 USD_PER_BN = 1e9
 CHUNK_SIZE = 2**16  # draws per block: about 6 MB per (block, year) array
@@ -239,7 +240,7 @@ def _simulate_fft(params: Params, years, t) -> dict[str, np.ndarray]:
     """Users choose problem size; a share of them switches to the cheaper cost exponent.
 
     Demand comes from the users' choice of problem size, not from an elasticity parameter: the
-    elasticity kappa / (kappa - beta) is an output (see :mod:`model.fft`).
+    elasticity kappa / (kappa - beta) is an output (see :mod:`model.engine.problem_size`).
     """
     p = params.fft
     seg = params.segments[0]

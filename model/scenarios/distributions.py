@@ -1,6 +1,6 @@
 """Probability distributions for scenario parameters, and seeded, vectorised draws.
 
-A scenario key marked ``random`` in :mod:`model.schema` may be given as an inline table instead
+A scenario key marked ``random`` in :mod:`model.engine.schema` may be given as an inline table instead
 of a number, for example ``elasticity = { dist = "lognormal", median = 1.1, sigma = 0.3 }``.
 :func:`parse_distribution` validates such a table against the key's allowed range;
 :func:`sample_values` replaces every distribution in a resolved scenario by ``n`` draws.
@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from model import schema
+from model.engine import schema
+from model.engine.schema import DISTRIBUTIONS, Field
 from model.errors import ScenarioError
-from model.schema import DISTRIBUTIONS, Field
 
 Path = tuple[str | int, ...]  # a key path, e.g. ("efficiency", "shocks", 0, "factor")
 
@@ -92,7 +92,7 @@ class Distribution:
     Parameters
     ----------
     dist : str
-        One of :data:`model.schema.DISTRIBUTIONS`.
+        One of :data:`model.engine.schema.DISTRIBUTIONS`.
     params : tuple of float
         The parameters in the order of ``DISTRIBUTIONS[dist]``.
     """

@@ -10,7 +10,7 @@ scenario, draw, year and variable::
 Both are written atomically (:mod:`model.io`): a reader never sees half a file.
 
 The functions accept any object with ``years`` (T,), ``variables`` (name -> (n, T) arrays) and
-``n_draws``, i.e. :class:`model.engine.Result`.
+``n_draws``, i.e. :class:`model.engine.simulation.Result`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from model import io, schema
+from model import io
+from model.engine import schema
 
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
 RESULT_COLUMNS = ["scenario", "draw", "year", "variable", "unit", "value"]

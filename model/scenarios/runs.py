@@ -1,6 +1,6 @@
 """From a scenario to the engine's result: sample, build parameters, simulate.
 
-A Monte Carlo run draws every distribution first (:func:`model.sampling.sample_values`), checks
+A Monte Carlo run draws every distribution first (:func:`model.scenarios.distributions.sample_values`), checks
 the cross-field rules on every draw, then runs the engine on chunks of draws and concatenates
 them. Each draw's path depends only on its own parameters, so the result does not depend on
 the chunk size; chunks bound the engine's working memory and drive the progress bar.
@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import schema
-from model.engine import CHUNK_SIZE, Result, simulate
-from model.params import params_from_values
-from model.sampling import find_distributions, sample_values, scenario_error
-from model.scenario import KeyPath, Scenario, check_cross_fields, parse_key, resolve_key
+from model.engine import schema
+from model.engine.params import params_from_values
+from model.engine.simulation import CHUNK_SIZE, Result, simulate
+from model.scenarios.distributions import find_distributions, sample_values, scenario_error
+from model.scenarios.loader import KeyPath, Scenario, check_cross_fields, parse_key, resolve_key
 
 CHUNK_DRAWS = CHUNK_SIZE  # draws per engine block (cache-sized)
 PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this

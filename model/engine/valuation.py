@@ -2,7 +2,7 @@
 efficiency shock to a predicted return.
 
 Nvidia's data-center revenue is R(t) = share(t) x accelerator fraction x X(t) (see
-:mod:`model.engine`). Its data-center business is worth the discounted margin on that revenue
+:mod:`model.engine.simulation`). Its data-center business is worth the discounted margin on that revenue
 over an explicit horizon plus a Gordon terminal value:
 
     V = sum_{t=tau..H} m R(t) / (1+r)^(t - tau + 1/2)  +  m R(H) (1+g) / (r - g) / (1+r)^(H - tau + 1/2)
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.engine import simulate
-from model.params import Num, Params, Shock
+from model.engine.params import Num, Params, Shock
+from model.engine.simulation import simulate
 
 DEEPSEEK_NEWS_DATE = 2025 + 26 / 365  # 27 January 2025 as a fractional year
 

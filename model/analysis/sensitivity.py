@@ -16,11 +16,11 @@ Inputs are sampled in probability space (the unit hypercube) and mapped through 
 parameter's inverse CDF (:meth:`Parameter.ppf`). Sobol indices do not change under a
 one-to-one transform of a single input, and this lets a parameter follow any distribution the
 project uses: a scenario distribution truncated to its key's allowed range
-(:func:`model.sampling.transform`) or the empirical distribution of posterior draws.
+(:func:`model.scenarios.distributions.transform`) or the empirical distribution of posterior draws.
 
 The model is any function from a dict of input arrays (one entry per sample row) to a dict of
 output arrays: every analysis evaluates it ONCE on all rows, so with the engine as the model
-the whole Sobol design is a single vectorised :func:`model.engine.simulate` call.
+the whole Sobol design is a single vectorised :func:`model.engine.simulation.simulate` call.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from model import schema
-from model.engine import Result, simulate
-from model.sampling import Distribution, transform
-from model.schema import FLOAT, Field
+from model.engine import schema
+from model.engine.schema import FLOAT, Field
+from model.engine.simulation import Result, simulate
+from model.scenarios.distributions import Distribution, transform
 
 Model = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
 
@@ -52,7 +52,7 @@ _UNBOUNDED = Field("", FLOAT, None, "", "", "")
 class Parameter:
     """One uncertain input: its distribution and where that distribution comes from.
 
-    Give either ``dist`` (a :class:`model.sampling.Distribution`, truncated to the allowed range
+    Give either ``dist`` (a :class:`model.scenarios.distributions.Distribution`, truncated to the allowed range
     of the scenario key ``key`` when one is named) or ``draws`` (an empirical distribution,
     e.g. posterior draws of the elasticity: continuous by default, interpolating between order
     statistics; with ``discrete`` exactly the draws, each with probability 1/K).
@@ -370,7 +370,7 @@ def market_parameters(prior, elasticity: Parameter | None) -> tuple[Parameter, .
                 "and Nvidia revenue (facts capex.csv, nvidia.csv)"),
         uniform("hardware_doubling_years", "hardware doubling time", prior.hardware_doubling_years,
                 f"{where}.hardware_doubling_years: 95% interval of T_hw (Epoch AI 2022 by "
-                "default; the project's own fit, model.hardware_fit, through market_prior(as_of))",
+                "default; the project's own fit, model.calibration.hardware_fit, through market_prior(as_of))",
                 key="hardware.doubling_years"),
         lognormal("efficiency_doubling_years", "algorithmic doubling time",
                   prior.efficiency_doubling_median, prior.efficiency_doubling_log_sd,
@@ -392,7 +392,7 @@ def market_parameters(prior, elasticity: Parameter | None) -> tuple[Parameter, .
 
 def scenario_elasticity(scenario_name: str = "montecarlo") -> Parameter:
     """The elasticity as a scenario file's distribution (``demand.elasticity``)."""
-    from model.scenario import load_scenario
+    from model.scenarios.loader import load_scenario
 
     scenario = load_scenario(scenario_name)
     dist = scenario.distributions.get("demand.elasticity")
@@ -416,10 +416,10 @@ def news_outputs(values: Mapping[str, np.ndarray], year: int = 2030,
     The model of the market-implied elasticity (:mod:`model.calibration.market`): before the
     news, spend grows at ``spend_growth`` (the demand shifter's growth is set from it for each
     elasticity); the news adds a logistic efficiency shock of size ``factor`` covering
-    ``coverage`` of demand (:func:`model.valuation.with_news`). One :func:`simulate` call.
+    ``coverage`` of demand (:func:`model.engine.valuation.with_news`). One :func:`simulate` call.
     """
     from model.calibration.market import pre_news
-    from model.valuation import with_news
+    from model.engine.valuation import with_news
 
     before = pre_news(values, end=end).at(values["elasticity"])
     after = with_news(before, values["factor"], values["coverage"], values["diffusion_years"])
@@ -524,8 +524,8 @@ def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Resu
     hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
     """
     from model.calibration.fit import forecast_draws
-    from model.params import Params, Segment, ValueCapture
-    from model.valuation import with_news
+    from model.engine.params import Params, Segment, ValueCapture
+    from model.engine.valuation import with_news
 
     eps, growth, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
                                          calibration.capex, draws, seed)

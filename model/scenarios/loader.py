@@ -1,6 +1,6 @@
 """Scenario files: find, parse, resolve ``extends``, merge, override, fill defaults, validate.
 
-A scenario is a TOML file checked strictly against :mod:`model.schema`: unknown keys (with a
+A scenario is a TOML file checked strictly against :mod:`model.engine.schema`: unknown keys (with a
 did-you-mean), wrong types, out-of-range or non-finite values, malformed TOML, unknown or
 circular ``extends``, too many shocks or segments, bad distributions and broken cross-field
 rules are all :class:`~model.errors.ScenarioError` s whose one-line message names the file, the
@@ -39,8 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from model import paths, schema
-from model.sampling import (
+from model import paths
+from model.engine import schema
+from model.engine.schema import BOOL, FLOAT, INT, STR, TABLES, Field
+from model.scenarios.distributions import (
     Distribution,
     describe,
     did_you_mean,
@@ -49,7 +51,6 @@ from model.sampling import (
     parse_distribution,
     scenario_error,
 )
-from model.schema import BOOL, FLOAT, INT, STR, TABLES, Field
 
 IDENTITY_KEYS = ("name", "description", "extends")  # describe one file; not inherited
 MAX_ITEMS = {"efficiency.shocks": schema.MAX_SHOCKS, "demand.segments": schema.MAX_SEGMENTS}
@@ -74,7 +75,7 @@ class Scenario:
     values : dict
         Nested dict shaped like the TOML file with every section and key present (defaults
         filled); leaves are numbers, strings, booleans, ``None`` (optional segment keys) or
-        :class:`~model.sampling.Distribution`.
+        :class:`~model.scenarios.distributions.Distribution`.
     origins : dict
         Display key (``"efficiency.shocks[0].factor"``) -> where its value came from: a file
         label, ``"--set KEY"`` or ``"default"``.

@@ -19,7 +19,7 @@ from typing import Any
 # Kinds of values.
 FLOAT, INT, STR, BOOL, TABLES = "float", "int", "str", "bool", "tables"
 
-MAX_SHOCKS = 6  # each shock doubles the number of adoption classes (2**K), see model.efficiency
+MAX_SHOCKS = 6  # each shock doubles the number of adoption classes (2**K), see model.engine.efficiency
 MAX_SEGMENTS = 8
 
 
