@@ -244,7 +244,7 @@ def _with_facts(directory, compute, monkeypatch):
     ("2024-06-30", "no hyperscaler has both a 2025 capex plan and its 2024 capex"),
     ("2025-01-28", "no hyperscaler has both"),
     ("yesterday", "not a date"),
-    ("2025-02-10 12:30", "calendar date"),
+    ("2025-02-10 12:30", "allowed: YYYY-MM-DD"),
 ])
 def test_bad_as_of(as_of, fragment):
     with pytest.raises(JevonsError) as err:

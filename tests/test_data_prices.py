@@ -85,7 +85,7 @@ def test_weekend_only_window_is_an_error(use_mirror):
         load_prices("NVDA", "2025-01-25", "2025-01-26")
     with pytest.raises(DataError, match="is after end"):
         load_prices("NVDA", "2025-02-01", "2025-01-01")
-    with pytest.raises(DataError, match="start '2025-13-01' is not a date"):
+    with pytest.raises(DataError, match="start: '2025-13-01' is not a date"):
         load_prices("NVDA", "2025-13-01")
 
 

@@ -99,7 +99,7 @@ def test_unknown_id_suggests_close_matches():
 
 
 def test_bad_as_of():
-    with pytest.raises(DataError, match="as_of '10/02/2025' is not a date"):
+    with pytest.raises(DataError, match="as_of: '10/02/2025' is not a date"):
         load_facts("10/02/2025")
 
 

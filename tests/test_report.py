@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.cli import build_parser
 from model.engine import schema
 from model.engine.params import Params, Segment
 from model.engine.simulation import Result
@@ -37,7 +38,7 @@ def test_distribution_and_output_tables_follow_the_schema():
 
 
 def test_cli_table_reads_the_real_parser():
-    table = report.cli_table().set_index("command")
+    table = report.cli_table(build_parser()).set_index("command")
     for command in ("run", "sweep", "list", "show"):
         assert command in table.index
         assert table.loc[command, "usage"].startswith(f"jevons {command}")

@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.analysis import models as am
 from model.analysis import sensitivity as sa
 from model.calibration.market import MarketPrior
 from model.engine.params import Params, Segment, Shock
 from model.engine.simulation import simulate
+from model.output import plotting as plots
 from model.scenarios.distributions import Distribution
 
 PI = np.pi
@@ -130,12 +132,12 @@ def test_scenario_key_truncates_the_distribution():
 
 @pytest.fixture(scope="module")
 def news_parameters():
-    return sa.market_parameters(MarketPrior(), sa.scenario_elasticity("montecarlo"))
+    return am.market_parameters(MarketPrior(), am.scenario_elasticity("montecarlo"))
 
 
 def test_vectorised_evaluation_equals_row_by_row(news_parameters):
     _, values = sa.sobol_sample(news_parameters, 8, seed=11)
-    model = sa.news_model(2030, log=False)
+    model = am.news_model(2030, log=False)
     together = sa.evaluate(model, values)
     rows = len(values["elasticity"])
     assert rows == 8 * (len(news_parameters) + 2)
@@ -148,7 +150,7 @@ def test_vectorised_evaluation_equals_row_by_row(news_parameters):
 def test_news_model_spend_ignores_the_trends(news_parameters):
     """Pre-news spend growth is an input, so the trend doubling times cancel out of spend (not
     out of FLOP demand, which divides spend by the falling cost per FLOP)."""
-    frame = sa.sobol_indices(news_parameters, sa.news_model(2030), 2**10).set_index(["output", "parameter"])
+    frame = sa.sobol_indices(news_parameters, am.news_model(2030), 2**10).set_index(["output", "parameter"])
     for name in ("hardware_doubling_years", "efficiency_doubling_years", "nvidia_share_drift"):
         assert abs(frame.loc[("compute_spend", name), "ST"]) < 1e-12
     assert frame.loc[("flop_demand", "hardware_doubling_years"), "ST"] > 1e-3
@@ -199,7 +201,7 @@ def test_tornado_plot_orders_bars_by_swing():
               sa.lognormal("factor", "shock", 27.0, 0.3, "test"),
               sa.uniform("coverage", "coverage", (0.5, 1.0), "test")]
     table = sa.tornado(params, _long_run_multiplier, "multiplier")
-    ax = sa.plot_tornado(table, xlabel="long-run spend multiplier")
+    ax = plots.tornado(table, xlabel="long-run spend multiplier")
     by_height = {t.get_position()[1]: t.get_text() for t in ax.get_yticklabels()}
     top = by_height[max(by_height)]
     assert top.startswith("elasticity")  # the top bar is the largest swing
@@ -230,13 +232,13 @@ def test_forecast_outputs_keep_each_elasticity_with_its_demand_growth():
 
     eps = np.array([1.4, 0.7, 1.0, 1.9])
     growth = np.array([0.1, 0.5, 0.3, 0.0])  # a higher elasticity needs less demand growth
-    posterior = sa.Posterior(eps, growth)
+    posterior = am.Posterior(eps, growth)
     np.testing.assert_array_equal(posterior.elasticity, [0.7, 1.0, 1.4, 1.9])
     np.testing.assert_array_equal(posterior.demand_growth, [0.5, 0.3, 0.1, 0.0])
-    params = sa.forecast_parameters(MarketPrior(), posterior)
+    params = am.forecast_parameters(MarketPrior(), posterior)
     assert params[0].name == sa.JOINT and len({p.name for p in params}) == 7
     _, values = sa.sobol_sample(params, 4, seed=2)
-    out = sa.forecast_model(posterior, 200.0, 100.0)(values)
+    out = am.forecast_model(posterior, 200.0, 100.0)(values)
     k = values[sa.JOINT].astype(int)
     ratios = model_growth(posterior.elasticity[k], posterior.demand_growth[k],
                           values["hardware_doubling_years"], values["efficiency_doubling_years"],
@@ -251,7 +253,7 @@ def test_news_model_matches_its_closed_form(news_parameters):
     """After full adoption: X(2030) = X0 (1 + gamma)^6 (1 - phi + phi S^(eps - 1))."""
     _, values = sa.sobol_sample(news_parameters, 16, seed=3)
     assert values["diffusion_years"].max() <= 2.0  # adoption is complete two half-lives after 2025
-    spend = sa.news_outputs(values, 2030)["compute_spend"]
+    spend = am.news_outputs(values, 2030)["compute_spend"]
     eps, s, phi = values["elasticity"], values["factor"], values["coverage"]
     expected = Params().base_spend_usd_bn * (1 + values["spend_growth"]) ** 6 * (1 - phi + phi * s ** (eps - 1))
     np.testing.assert_allclose(spend, expected, rtol=1e-10)
@@ -279,19 +281,19 @@ def test_fan_paths_and_forecast_sobol_use_the_forecasts_own_draws(calibration):
 
     capex = calibration.forecasts["hyperscaler_capex_2025_usd_bn"]
     nvidia = calibration.forecasts["nvidia_fy2026_dc_revenue_usd_bn"]
-    paths = sa.posterior_paths(calibration, capex.draws.size, SEED)
+    paths = am.posterior_paths(calibration, capex.draws.size, SEED)
     np.testing.assert_allclose(paths.variables["compute_spend"][:, 1], capex.draws, rtol=1e-12)
     assert paths.years[-1] == 2035
 
-    posterior = sa.posterior_from_fit(calibration, capex.draws.size, SEED)
-    eps, growth = sa._fit_draws(calibration, capex.draws.size, SEED)
+    posterior = am.posterior_from_fit(calibration, capex.draws.size, SEED)
+    eps, growth = am._fit_draws(calibration, capex.draws.size, SEED)
     np.testing.assert_array_equal(np.sort(eps), posterior.elasticity)
     # each elasticity keeps its own demand growth through the sort
     order = np.argsort(eps, kind="stable")
     np.testing.assert_array_equal(growth[order], posterior.demand_growth)
 
-    params = sa.forecast_parameters(calibration.prior, posterior)
-    model = sa.forecast_model(posterior, capex.base_level, nvidia.base_level)
+    params = am.forecast_parameters(calibration.prior, posterior)
+    model = am.forecast_model(posterior, capex.base_level, nvidia.base_level)
     frame = sa.sobol_indices(params, sa.log_outputs(model), 2**9).set_index(["output", "parameter"])
     assert frame.loc[("hyperscaler_capex_2025_usd_bn", sa.JOINT), "ST"] > 0.3
     # Nvidia's share moves Nvidia's revenue, not the hyperscalers' spend

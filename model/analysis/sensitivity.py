@@ -32,17 +32,16 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from model.constants import SEED
 from model.engine import schema
 from model.engine.schema import FLOAT, Field
-from model.engine.simulation import Result, simulate
+from model.engine.simulation import Result
 from model.scenarios.distributions import Distribution, transform
 
 Model = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
 
-SEED = 20250127  # the event date, as elsewhere in the project
 TORNADO_QUANTILES = (0.05, 0.95)  # a tornado moves each input between these quantiles
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-NEWS_VARIABLES = ("compute_spend", "flop_demand", "nvidia_dc_revenue")
 JOINT = "posterior"  # name of the input that picks one joint draw of (elasticity, demand growth)
 _UNBOUNDED = Field("", FLOAT, None, "", "", "")
 
@@ -308,34 +307,6 @@ def tornado(parameters: Sequence[Parameter], model: Model, output: str,
     return frame
 
 
-def plot_tornado(table: pd.DataFrame, ax=None, xlabel: str | None = None, value_format: str = ".3g"):
-    """Horizontal bars from the central output to the output at each input's low and high value.
-
-    The largest swing is at the top; each bar is labelled with the input's low and high values.
-    Returns the axes.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.2))
-    central = table.attrs["central"]
-    rows = np.arange(len(table))[::-1]  # largest swing on top
-    for y, (_, row) in zip(rows, table.iterrows(), strict=True):
-        for value, colour in ((row["output_low"], "tab:blue"), (row["output_high"], "tab:orange")):
-            ax.barh(y, value - central, left=central, color=colour, height=0.6)
-    ax.set_yticks(rows, [f"{r.label} ({r.low:{value_format}} to {r.high:{value_format}})"
-                         for r in table.itertuples()])
-    ax.axvline(central, color="black", lw=0.8)
-    low_q, high_q = table.attrs.get("quantiles", TORNADO_QUANTILES)
-    handles = [Patch(color="tab:blue", label=f"input at its {low_q:.0%} quantile"),
-               Patch(color="tab:orange", label=f"input at its {high_q:.0%} quantile")]
-    ax.legend(handles=handles, loc="lower right", frameon=False)
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    return ax
-
-
 # --- fan charts --------------------------------------------------------------------------------------
 def fan_quantiles(result: Result, variables: Sequence[str] = ("flop_demand", "compute_spend"),
                   quantiles: Sequence[float] = FAN_QUANTILES) -> pd.DataFrame:
@@ -352,188 +323,3 @@ def fan_quantiles(result: Result, variables: Sequence[str] = ("flop_demand", "co
         index = pd.MultiIndex.from_product([[name], result.years.astype(int)], names=["variable", "year"])
         frames.append(pd.DataFrame(values.T, index=index, columns=names))
     return pd.concat(frames)
-
-
-# --- the model's own problems ------------------------------------------------------------------------
-def market_parameters(prior, elasticity: Parameter | None) -> tuple[Parameter, ...]:
-    """The inputs of the DeepSeek-news model with the ranges of a :class:`MarketPrior`.
-
-    Every range is the prior's (see :class:`model.calibration.market.MarketPrior` for each
-    source); ``elasticity`` is given separately (the ``montecarlo`` scenario's distribution,
-    :func:`scenario_elasticity`, or the fit's posterior, :func:`estimate_elasticity`) and left
-    out when None.
-    """
-    where = "model.calibration.market.MarketPrior"
-    return (() if elasticity is None else (elasticity,)) + (
-        uniform("spend_growth", "pre-news spend growth", prior.spend_growth,
-                f"{where}.spend_growth: bracketed by pre-DeepSeek street estimates of 2025 capex "
-                "and Nvidia revenue (facts capex.csv, nvidia.csv)"),
-        uniform("hardware_doubling_years", "hardware doubling time", prior.hardware_doubling_years,
-                f"{where}.hardware_doubling_years: 95% interval of T_hw (Epoch AI 2022 by "
-                "default; the project's own fit, model.calibration.hardware_fit, through market_prior(as_of))",
-                key="hardware.doubling_years"),
-        lognormal("efficiency_doubling_years", "algorithmic doubling time",
-                  prior.efficiency_doubling_median, prior.efficiency_doubling_log_sd,
-                  f"{where}.efficiency_doubling_*: Ho et al. 2024, halving time ~8 months with "
-                  "its 95% interval (facts trends.csv)", key="efficiency.doubling_years"),
-        lognormal("factor", "news size s", prior.factor_median, prior.factor_log_sd,
-                  f"{where}.factor_*: DeepSeek-V3's GPU-hours and R1's API price against their "
-                  "US counterparts, one log-sd either side of the median (facts deepseek.csv)",
-                  key="efficiency.shocks[].factor"),
-        uniform("coverage", "coverage φ", prior.coverage,
-                f"{where}.coverage: assumption", key="efficiency.shocks[].coverage"),
-        uniform("diffusion_years", "years to half adoption", prior.diffusion_years,
-                f"{where}.diffusion_years: assumption", key="efficiency.shocks[].diffusion_years"),
-        uniform("nvidia_share_drift", "nvidia share drift", prior.nvidia_share_drift,
-                f"{where}.nvidia_share_drift: assumption (custom silicon)",
-                key="value_capture.nvidia_share_drift"),
-    )
-
-
-def scenario_elasticity(scenario_name: str = "montecarlo") -> Parameter:
-    """The elasticity as a scenario file's distribution (``demand.elasticity``)."""
-    from model.scenarios.loader import load_scenario
-
-    scenario = load_scenario(scenario_name)
-    dist = scenario.distributions.get("demand.elasticity")
-    if dist is None:
-        raise ValueError(f"scenario {scenario_name!r} gives demand.elasticity no distribution")
-    return Parameter("elasticity", "elasticity ε", f"scenarios/{scenario_name}.toml (assumption)",
-                     dist=dist, key="demand.elasticity")
-
-
-def estimate_elasticity(estimate) -> Parameter:
-    """The elasticity as the empirical distribution of an estimate's draws
-    (:class:`model.calibration.estimate.ElasticityEstimate`)."""
-    return Parameter("elasticity", "elasticity ε", f"{estimate.method} estimate (model.calibration)",
-                     draws=estimate.draws)
-
-
-def news_outputs(values: Mapping[str, np.ndarray], year: int = 2030,
-                 variables: Sequence[str] = NEWS_VARIABLES, end: int = 2035) -> dict[str, np.ndarray]:
-    """The engine's outputs in ``year`` after the DeepSeek news, for every row of ``values``.
-
-    The model of the market-implied elasticity (:mod:`model.calibration.market`): before the
-    news, spend grows at ``spend_growth`` (the demand shifter's growth is set from it for each
-    elasticity); the news adds a logistic efficiency shock of size ``factor`` covering
-    ``coverage`` of demand (:func:`model.engine.valuation.with_news`). One :func:`simulate` call.
-    """
-    from model.calibration.market import pre_news
-    from model.engine.valuation import with_news
-
-    before = pre_news(values, end=end).at(values["elasticity"])
-    after = with_news(before, values["factor"], values["coverage"], values["diffusion_years"])
-    result = simulate(after)
-    column = int(np.flatnonzero(result.years == year)[0])
-    return {name: result.variables[name][:, column] for name in variables}
-
-
-def news_model(year: int = 2030, variables: Sequence[str] = NEWS_VARIABLES,
-               log: bool = True) -> Model:
-    """:func:`news_outputs` at ``year`` as a model for :func:`sobol_indices` and :func:`tornado`
-    (of the logarithms of the outputs when ``log``, see :func:`log_outputs`)."""
-    model = partial(news_outputs, year=year, variables=tuple(variables))
-    return log_outputs(model) if log else model
-
-
-# --- the fitted model: forecasts and fan charts -------------------------------------------------
-@dataclass(frozen=True)
-class Posterior:
-    """Joint draws of the elasticity and the demand growth of the fit, sorted by elasticity.
-
-    The capex plans identify the two only together (a higher elasticity needs a lower demand
-    growth to give the same plans), so they are one input of the sensitivity analysis, not two
-    independent ones: :func:`posterior_parameter` picks a whole draw. Sorted by elasticity, a
-    low probability picks a low-elasticity draw (with its own demand growth).
-    """
-
-    elasticity: np.ndarray
-    demand_growth: np.ndarray
-
-    def __post_init__(self) -> None:
-        order = np.argsort(self.elasticity, kind="stable")
-        object.__setattr__(self, "elasticity", np.asarray(self.elasticity, dtype=float)[order])
-        object.__setattr__(self, "demand_growth", np.asarray(self.demand_growth, dtype=float)[order])
-
-    @property
-    def size(self) -> int:
-        return int(self.elasticity.size)
-
-
-def posterior_from_fit(calibration, draws: int, seed: int) -> Posterior:
-    """The (elasticity, demand growth) draws behind the fit's forecasts.
-
-    The same draws as :func:`model.calibration.fit.make_forecasts` with the same ``draws`` and
-    ``seed``: elasticities resampled from the combined estimate, demand growth from the capex
-    fit given each elasticity.
-    """
-    return Posterior(*_fit_draws(calibration, draws, seed))
-
-
-def _fit_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Elasticity and demand-growth draws of :func:`model.calibration.fit.forecast_draws`."""
-    from model.calibration.fit import forecast_draws
-
-    eps, growth, _ = forecast_draws(calibration.prior, calibration.combination.estimate,
-                                    calibration.capex, draws, seed)
-    return eps, growth
-
-
-def posterior_parameter(posterior: Posterior, source: str = "the fit's combined estimate and "
-                        "the capex fit's demand growth given it (model.calibration.fit)") -> Parameter:
-    """One input that picks a joint (elasticity, demand growth) draw, each with probability 1/K."""
-    return Parameter(JOINT, "elasticity with its demand growth", source,
-                     draws=np.arange(posterior.size, dtype=float), discrete=True)
-
-
-def forecast_parameters(prior, posterior: Posterior) -> tuple[Parameter, ...]:
-    """Inputs of the fit's forecasts: the joint posterior draw and the prior's other inputs."""
-    others = {"hardware_doubling_years", "efficiency_doubling_years", "factor", "coverage",
-              "diffusion_years", "nvidia_share_drift"}
-    return (posterior_parameter(posterior),
-            *(p for p in market_parameters(prior, None) if p.name in others))
-
-
-def forecast_outputs(values: Mapping[str, np.ndarray], posterior: Posterior, capex_base: float,
-                     nvidia_base: float) -> dict[str, np.ndarray]:
-    """The two forecasts of :mod:`model.calibration.forecast` for every row of ``values``:
-    base levels times :func:`~model.calibration.forecast.model_growth` (one engine call)."""
-    from model.calibration.forecast import model_growth
-
-    k = values[JOINT].astype(np.intp)
-    ratios = model_growth(posterior.elasticity[k], posterior.demand_growth[k],
-                          values["hardware_doubling_years"], values["efficiency_doubling_years"],
-                          values["factor"], values["coverage"], values["diffusion_years"],
-                          values["nvidia_share_drift"])
-    return {"hyperscaler_capex_2025_usd_bn": capex_base * ratios["spend_2025"],
-            "nvidia_fy2026_dc_revenue_usd_bn": nvidia_base * ratios["nvidia_fy2026"]}
-
-
-def forecast_model(posterior: Posterior, capex_base: float, nvidia_base: float) -> Model:
-    """:func:`forecast_outputs` as a model for :func:`sobol_indices` and :func:`tornado`."""
-    return partial(forecast_outputs, posterior=posterior, capex_base=float(capex_base),
-                   nvidia_base=float(nvidia_base))
-
-
-def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Result:
-    """Monte Carlo paths to ``end`` under the fit: the forecasts' draws, extended in time.
-
-    Elasticity and demand growth as in :func:`posterior_from_fit`; trends, the DeepSeek news
-    and the custom-silicon drift from the fit's prior, all from
-    :func:`~model.calibration.fit.forecast_draws`; base-year spend is the four
-    hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
-    """
-    from model.calibration.fit import forecast_draws
-    from model.engine.params import Params, Segment, ValueCapture
-    from model.engine.valuation import with_news
-
-    eps, growth, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
-                                         calibration.capex, draws, seed)
-    capex_base, _ = calibration.capex.base_level()
-    params = Params(
-        name="posterior", start=2024, end=end, base_spend_usd_bn=float(capex_base),
-        hardware_doubling_years=inputs["hardware_doubling_years"],
-        segments=(Segment("all", 1.0, eps, inputs["efficiency_doubling_years"], growth),),
-        value_capture=ValueCapture(nvidia_share_drift=inputs["nvidia_share_drift"]),
-    )
-    return simulate(with_news(params, inputs["factor"], inputs["coverage"], inputs["diffusion_years"]))

@@ -49,13 +49,14 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.estimate import ElasticityEstimate
-from model.calibration.inputs import EVENT_DATE, check_as_of, market_prior
+from model.calibration.inputs import check_as_of, market_prior
 from model.calibration.market import MarketPrior, draw_market_inputs
+from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
 from model.data.facts import load_facts
+from model.dates import parse_date
 from model.engine.efficiency import diffusion_weight
 from model.errors import JevonsError
 
-SEED = 20250127
 LN2 = float(np.log(2.0))
 _SQRT12 = float(np.sqrt(12.0))
 
@@ -200,7 +201,7 @@ def plan_table(as_of, plans: tuple[PlanSpec, ...] = PLANS, facts: pd.DataFrame |
     JevonsError
         When no firm has both figures by ``as_of``.
     """
-    stamp = pd.Timestamp(as_of)
+    stamp = parse_date(as_of, "as_of")
     facts = load_facts(stamp) if facts is None else facts[facts["as_of"] <= stamp]
     news = pd.Timestamp(EVENT_DATE)
     rows = []
@@ -541,7 +542,7 @@ class CapexFit:
         return self.estimate.summary() | self.identification()
 
 
-def fit_capex(as_of="2025-02-10", *, draws: int = 4000, seed: int = SEED,
+def fit_capex(as_of=DEFAULT_AS_OF, *, draws: int = 4000, seed: int = SEED,
               assumptions: CapexAssumptions | None = None, prior: MarketPrior | None = None,
               plans: pd.DataFrame | None = None) -> CapexFit:
     """The capex-implied elasticity with what was known on ``as_of``.
@@ -561,7 +562,7 @@ def fit_capex(as_of="2025-02-10", *, draws: int = 4000, seed: int = SEED,
     plans
         A :func:`plan_table` to use instead of the facts (tests, exercises).
     """
-    stamp = pd.Timestamp(as_of) if plans is not None else _stamp(as_of)
+    stamp = parse_date(as_of, "as_of") if plans is not None else _stamp(as_of)
     table = plan_table(stamp) if plans is None else plans
     a = assumptions or CapexAssumptions()
     prior = prior or market_prior(check_as_of(stamp))
@@ -570,12 +571,7 @@ def fit_capex(as_of="2025-02-10", *, draws: int = 4000, seed: int = SEED,
 
 
 def _stamp(as_of) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise JevonsError(f"as_of {as_of!r}: not a date; use YYYY-MM-DD") from None
-    if pd.isna(stamp) or stamp != stamp.normalize():
-        raise JevonsError(f"as_of {as_of!r}: give a calendar date YYYY-MM-DD")
+    stamp = parse_date(as_of, "as_of")
     plan_table(stamp)  # the capex facts must be known before anything else is read
     return stamp
 

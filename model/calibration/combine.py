@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.calibration.estimate import ElasticityEstimate
+from model.constants import SEED
 from model.errors import JevonsError
 
-SEED = 20250127
 SUPPORT = (0.0, 4.0)  # the market-implied search range
 GRID_CELLS = 800  # cells of 0.005 on 0-4
 DIFFERENCE_DRAWS = 20000

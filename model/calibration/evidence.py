@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.estimate import ElasticityEstimate
+from model.constants import DEFAULT_AS_OF, SEED
 from model.data.facts import load_facts, load_statements
+from model.dates import parse_date
 from model.errors import JevonsError
-
-SEED = 20250127
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def evidence_table(as_of=None) -> pd.DataFrame:
     """
     facts = load_facts().set_index("id")
     statements = load_statements().set_index("id")
-    stamp = None if as_of is None else pd.Timestamp(as_of)
+    stamp = None if as_of is None else parse_date(as_of, "as_of")
     rows = []
     for spec in EVIDENCE:
         if spec.id in facts.index:
@@ -120,10 +120,7 @@ def later_evidence(as_of) -> pd.DataFrame:
 
 def _known(as_of) -> tuple[dict[str, float], pd.Timestamp]:
     """Values of the evidence usable on ``as_of`` (reads only rows dated on or before it)."""
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise JevonsError(f"as_of {as_of!r}: not a date; use YYYY-MM-DD") from None
+    stamp = parse_date(as_of, "as_of")
     facts = load_facts(stamp).set_index("id")
     statements = load_statements(stamp).set_index("id")
     known = {}
@@ -159,7 +156,7 @@ def prior_log_density(eps: np.ndarray, as_of, spec: PriorSpec | None = None) -> 
     return logpdf, used
 
 
-def prior(as_of="2025-02-10", *, draws: int = 4000, seed: int = SEED,
+def prior(as_of=DEFAULT_AS_OF, *, draws: int = 4000, seed: int = SEED,
           spec: PriorSpec | None = None) -> ElasticityEstimate:
     """The prior on eps from the external evidence dated on or before ``as_of``.
 
@@ -176,7 +173,7 @@ def prior(as_of="2025-02-10", *, draws: int = 4000, seed: int = SEED,
     rng = np.random.default_rng([seed, 30])
     cell = rng.choice(cells, size=draws, p=p)
     eps = mids[cell] + rng.uniform(-0.5, 0.5, draws) * (edges[1] - edges[0])
-    stamp = pd.Timestamp(as_of)
+    stamp = parse_date(as_of, "as_of")
     return ElasticityEstimate(
         method=f"prior from external evidence dated on or before {stamp:%Y-%m-%d}",
         draws=eps, notes=(f"lognormal, log sd {spec.log_sd:g}", *used),

@@ -27,10 +27,10 @@ from model.calibration.inputs import (
 )
 from model.calibration.market import MarketPrior, draw_market_inputs, implied_estimate, implied_grid
 from model.calibration.peers import PeerEvidence, peer_evidence
+from model.constants import DEFAULT_AS_OF, SEED
 from model.data.facts import fact, fact_value
 from model.errors import DataError
 
-SEED = 20250127
 GRID_FACTORS = (2.0, 3.0, 5.0, 8.0, 11.0, 17.0, 27.0, 40.0, 60.0)
 GRID_COVERAGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
@@ -81,7 +81,7 @@ class Calibration:
         }
 
 
-def fit(as_of="2025-02-10", *, draws: int = 4000, grid_draws: int = 400, seed: int = SEED) -> Calibration:
+def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: int = SEED) -> Calibration:
     """Fit the model with what was known on ``as_of``."""
     stamp = check_as_of(as_of)
     hardware = fit_from_data(stamp)

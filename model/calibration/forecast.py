@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.constants import EVENT_YEAR
 from model.engine.params import Params, Segment, Shock, ValueCapture
 from model.engine.simulation import simulate
-from model.engine.valuation import DEEPSEEK_NEWS_DATE
 
 INTERVAL = (0.025, 0.975)
 
@@ -70,7 +70,7 @@ def model_growth(elasticity, demand_growth, hardware_doubling_years, efficiency_
         end=2026,
         hardware_doubling_years=hardware_doubling_years,
         segments=(Segment("all", 1.0, elasticity, efficiency_doubling_years, demand_growth),),
-        shocks=(Shock(DEEPSEEK_NEWS_DATE, factor, coverage, diffusion_years,
+        shocks=(Shock(EVENT_YEAR, factor, coverage, diffusion_years,
                       label="DeepSeek"),),
         value_capture=ValueCapture(nvidia_share_drift=nvidia_share_drift),
     )

@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from model.data import load_dataset
+from model.dates import parse_date
 from model.errors import DataError, JevonsError
 
 DATASET = "epoch_ml_hardware"
@@ -213,17 +215,7 @@ def doubling_years_from_annual_factor(factor: float | np.ndarray) -> float | np.
 def _parse_as_of(as_of: object) -> pd.Timestamp:
     if as_of is None:
         raise JevonsError("as_of is required (YYYY-MM-DD): the fit uses only chips released by then")
-    if not isinstance(as_of, str | date | pd.Timestamp | np.datetime64):
-        raise JevonsError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise JevonsError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}") from None
-    if pd.isna(stamp):
-        raise JevonsError(f"as_of must be a date (YYYY-MM-DD), got {as_of!r}")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert(None)
-    return stamp.normalize()
+    return parse_date(as_of, "as_of")
 
 
 def _release_dates(frame: pd.DataFrame) -> pd.Series:
@@ -471,6 +463,4 @@ def fits_table(fits: Iterable[HardwareFit]) -> pd.DataFrame:
 
 def fit_from_data(as_of: str | date | pd.Timestamp, **kwargs) -> HardwareFit:
     """:func:`fit_doubling_time` on the project's copy of Epoch AI's ML-hardware dataset."""
-    from model.data import load_dataset  # imported here: the data layer needs the cache/mirror
-
     return fit_doubling_time(load_dataset(DATASET), as_of, **kwargs)

@@ -14,14 +14,14 @@ import pandas as pd
 
 from model.calibration.hardware_fit import HardwareFit, fit_from_data
 from model.calibration.market import MarketPrior
+from model.constants import EVENT_DATE
 from model.data.facts import fact_value
+from model.dates import parse_date
 from model.engine.valuation import Valuation
 from model.errors import JevonsError
 from model.event_study import EventStudySpec, event_study, load_returns
 from model.event_study.single import window_sums
 from model.event_study.study import estimation_fit
-
-EVENT_DATE = "2025-01-27"
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,7 @@ class EventEvidence:
 
 def check_as_of(as_of) -> pd.Timestamp:
     """Parse ``as_of`` and check the fit can be made with what was known then."""
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise JevonsError(f"--as-of {as_of!r}: not a date; use YYYY-MM-DD") from None
-    if stamp.tzinfo is not None or stamp != stamp.normalize():
-        raise JevonsError(f"--as-of {as_of!r}: give a calendar date YYYY-MM-DD")
+    stamp = parse_date(as_of, "as_of")
     if stamp < pd.Timestamp(EVENT_DATE):
         raise JevonsError(
             f"--as-of {stamp:%Y-%m-%d}: before the event of {EVENT_DATE}; the fit needs the "

@@ -43,6 +43,10 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from model.calibration.hardware_fit import fit_from_data
+from model.constants import DEFAULT_AS_OF
+from model.data import load_dataset
+from model.dates import parse_date
 from model.errors import JevonsError
 
 CAPEX_DATASET = "hyperscaler_capex_sec_xbrl_quarterly"
@@ -71,10 +75,8 @@ def known_capex(as_of, lag_days: int = LAG_DAYS, frame: pd.DataFrame | None = No
     Adds columns ``period_end`` and ``known_from``; ``payments_usd`` is unchanged.
     """
     if frame is None:
-        from model.data import load_dataset  # the data layer needs the cache or the mirror
-
         frame = load_dataset(CAPEX_DATASET)
-    stamp = pd.Timestamp(as_of)
+    stamp = parse_date(as_of, "as_of")
     out = frame.copy()
     out["period_end"] = period_end(out["year"].astype(int), out["quarter"].astype(int))
     out["known_from"] = out["period_end"] + pd.Timedelta(days=lag_days)
@@ -107,17 +109,16 @@ def hardware_index(as_of, min_price_usd: float = MIN_PRICE_USD, chips: pd.DataFr
     """Best FLOP/s per USD among chips released by the end of each year (chips released by
     ``as_of`` only), with the chip that sets it."""
     if chips is None:
-        from model.calibration.hardware_fit import fit_from_data
-
         chips = fit_from_data(as_of).chips
-    chips = chips[chips["release_date"] <= pd.Timestamp(as_of)]
+    stamp = parse_date(as_of, "as_of")
+    chips = chips[chips["release_date"] <= stamp]
     chips = chips[chips["price_usd"] >= min_price_usd]
     if chips.empty:
         raise JevonsError(f"epoch_ml_hardware: no chip with a release price of at least "
-                          f"{min_price_usd:g} USD released by {pd.Timestamp(as_of):%Y-%m-%d}")
+                          f"{min_price_usd:g} USD released by {stamp:%Y-%m-%d}")
     chips = chips.assign(year=chips["release_date"].dt.year).sort_values(["release_date", "name"],
                                                                           kind="mergesort")
-    years = np.arange(chips["year"].min(), pd.Timestamp(as_of).year + 1)
+    years = np.arange(chips["year"].min(), stamp.year + 1)
     best = chips.groupby("year")["flops_per_usd"].max().reindex(years)
     leader = chips.loc[chips.groupby("year")["flops_per_usd"].idxmax(), ["year", "name"]].set_index("year")
     frontier = best.cummax().ffill()
@@ -186,7 +187,7 @@ def regress(data: pd.DataFrame, spec: str) -> pd.DataFrame:
     return out
 
 
-def fit_longrun(as_of="2025-02-10", *, firms=FIRMS, lag_days: int = LAG_DAYS,
+def fit_longrun(as_of=DEFAULT_AS_OF, *, firms=FIRMS, lag_days: int = LAG_DAYS,
                 min_price_usd: float = MIN_PRICE_USD, capex: pd.DataFrame | None = None,
                 chips: pd.DataFrame | None = None) -> LongRunFit:
     """Regress log capex on log price-performance with what was known on ``as_of``.
@@ -194,10 +195,7 @@ def fit_longrun(as_of="2025-02-10", *, firms=FIRMS, lag_days: int = LAG_DAYS,
     ``capex`` (the SEC XBRL frame) and ``chips`` (a hardware fit's chip table) may be given
     instead of being read from the data layer (tests, exercises).
     """
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise JevonsError(f"as_of {as_of!r}: not a date; use YYYY-MM-DD") from None
+    stamp = parse_date(as_of, "as_of")
     spend = annual_capex(stamp, firms, lag_days, capex)
     hardware = hardware_index(stamp, min_price_usd, chips)
     data = spend.merge(hardware, on="year", how="inner")

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.estimate import ElasticityEstimate
+from model.constants import EVENT_YEAR, SEED
 from model.engine.params import Params, Segment, ValueCapture
-from model.engine.valuation import DEEPSEEK_NEWS_DATE, Valuation, predicted_return, with_news
+from model.engine.valuation import Valuation, predicted_return, with_news
 
 ELASTICITY_RANGE = (0.0, 4.0)  # search range; draws outside it are reported as unsolved
 _BISECTION_STEPS = 36  # 4 / 2^36 < 1e-10
@@ -128,7 +129,7 @@ def pre_news(inputs: dict[str, np.ndarray], start: int = 2024, end: int = 2035) 
 
 def solve_elasticity(target: np.ndarray, before: PreNews, factor, coverage, diffusion_years,
                      valuation: Valuation, *, variable: str = "nvidia_dc_revenue", exposure=None,
-                     news_date: float = DEEPSEEK_NEWS_DATE,
+                     news_date: float = EVENT_YEAR,
                      bounds: tuple[float, float] = ELASTICITY_RANGE) -> np.ndarray:
     """Elasticity at which the predicted return equals ``target`` (NaN where none in ``bounds``).
 
@@ -160,7 +161,7 @@ def valuation_from(inputs: dict[str, np.ndarray], base: Valuation | None = None)
 
 
 def implied_estimate(abnormal_return: float, residual_sums: np.ndarray, prior: MarketPrior | None = None,
-                     draws: int = 4000, seed: int = 20250127, valuation: Valuation | None = None,
+                     draws: int = 4000, seed: int = SEED, valuation: Valuation | None = None,
                      method: str = "market-implied (NVDA)") -> ElasticityEstimate:
     """Headline market-implied elasticity: news size and coverage drawn from the prior.
 
@@ -185,7 +186,7 @@ def implied_estimate(abnormal_return: float, residual_sums: np.ndarray, prior: M
 
 
 def implied_grid(abnormal_return: float, residual_sums: np.ndarray, factors, coverages,
-                 prior: MarketPrior | None = None, draws: int = 400, seed: int = 20250127,
+                 prior: MarketPrior | None = None, draws: int = 400, seed: int = SEED,
                  valuation: Valuation | None = None) -> pd.DataFrame:
     """Implied elasticity over a grid of news size S and coverage phi, with 95% bands.
 

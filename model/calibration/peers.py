@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from model.calibration.inputs import EVENT_DATE, check_as_of
+from model.calibration.inputs import check_as_of
+from model.constants import EVENT_DATE
 from model.errors import JevonsError
 from model.event_study import (
     EventStudySpec,

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 
+from model.constants import DEFAULT_AS_OF, SEED
+from model.dates import parse_date
+
 ORDER = 40
-DEFAULT_AS_OF = "2025-02-10"
 
 
 def register(sub) -> None:
@@ -54,9 +56,10 @@ def _seed(text: str) -> int:
 
 def run(args) -> int:
     from model import io
-    from model.calibration.fit import SEED, fit
+    from model.calibration.fit import fit
 
-    result = fit(args.as_of, draws=args.draws, seed=SEED if args.seed is None else args.seed)
+    as_of = parse_date(args.as_of, "--as-of")
+    result = fit(as_of, draws=args.draws, seed=SEED if args.seed is None else args.seed)
     doc = result.to_dict()
     if args.out:
         io.write_json(args.out, doc)

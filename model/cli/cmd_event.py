@@ -13,6 +13,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from model.constants import SEED
 from model.errors import JevonsError
 
 if TYPE_CHECKING:
@@ -86,8 +87,8 @@ def register(subparsers) -> None:
         help="random subsets for the permutation test when it cannot be exact (default 19999)",
     )
     parser.add_argument(
-        "--seed", type=int, default=20250127,
-        help="seed of those random subsets (default 20250127)",
+        "--seed", type=int, default=SEED,
+        help=f"seed of those random subsets (default {SEED})",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.dates import parse_date
 from model.errors import DataError
 from model.paths import facts_dir
 
@@ -237,13 +238,7 @@ def _read_all(directory: str, signature: tuple) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _as_of(as_of) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    try:
-        day = pd.Timestamp(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
-    except (TypeError, ValueError):
-        raise DataError(f"as_of {as_of!r} is not a date; allowed: YYYY-MM-DD") from None
-    return day.normalize()
+    return None if as_of is None else parse_date(as_of, "as_of", DataError)
 
 
 def _load(directory) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,7 +7,6 @@ calendar.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import logging
 import warnings
@@ -25,6 +24,7 @@ from model.data.locations import (
 )
 from model.data.manifest import TickerSpec, manifest
 from model.data.validate import frame_from_download, read_price_file
+from model.dates import parse_date
 from model.errors import DataError
 from model.io import write_csv
 from model.paths import cache_dir
@@ -67,18 +67,7 @@ def _fix_for(origin: str, t: Ticker) -> str:
 
 
 def _parse_day(value, name: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        if isinstance(value, str):
-            day = pd.Timestamp(dt.date.fromisoformat(value.strip()))
-        else:
-            day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} {value!r} is not a date; allowed: YYYY-MM-DD") from None
-    if day.tzinfo is not None:
-        day = day.tz_localize(None)
-    return day.normalize()
+    return None if value is None else parse_date(value, name, DataError)
 
 
 def _span(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from model.constants import SEED
+
 # Kinds of values.
 FLOAT, INT, STR, BOOL, TABLES = "float", "int", "str", "bool", "tables"
 
@@ -234,7 +236,7 @@ FIELDS: tuple[Field, ...] = (
     # --- Monte Carlo ------------------------------------------------------------------------
     Field("montecarlo.draws", INT, 1, "", "Number of draws when the scenario has distributions "
           "(overridden by --draws).", "-", low=1, high=10**8),
-    Field("montecarlo.seed", INT, 20250127, "", "Seed of the random generator (overridden by --seed).",
+    Field("montecarlo.seed", INT, SEED, "", "Seed of the random generator (overridden by --seed).",
           "-", low=0, high=2**63 - 1),
 )
 

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.constants import EVENT_YEAR
 from model.engine.params import Num, Params, Shock
 from model.engine.simulation import simulate
-
-DEEPSEEK_NEWS_DATE = 2025 + 26 / 365  # 27 January 2025 as a fractional year
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Valuation:
 
 
 def present_value(years: np.ndarray, revenue: np.ndarray, valuation: Valuation,
-                  news_date: float = DEEPSEEK_NEWS_DATE) -> np.ndarray:
+                  news_date: float = EVENT_YEAR) -> np.ndarray:
     """Discounted value of the revenue path from the news date on (one value per draw).
 
     ``revenue`` has shape (n, T) over ``years``; years before the news year are sunk and
@@ -77,7 +76,7 @@ def present_value(years: np.ndarray, revenue: np.ndarray, valuation: Valuation,
 
 
 def with_news(params: Params, factor: Num, coverage: Num, diffusion_years: Num = 1.0,
-              news_date: float = DEEPSEEK_NEWS_DATE) -> Params:
+              news_date: float = EVENT_YEAR) -> Params:
     """The scenario after the news: the same parameters plus one logistic efficiency shock dated
     at the news (each calendar year sees the adoption reached at its middle)."""
     shock = Shock(year=news_date, factor=factor, coverage=coverage,
@@ -87,7 +86,7 @@ def with_news(params: Params, factor: Num, coverage: Num, diffusion_years: Num =
 
 def predicted_return(pre: Params, post: Params, valuation: Valuation | None = None,
                      variable: str = "nvidia_dc_revenue", exposure: Num | None = None,
-                     news_date: float = DEEPSEEK_NEWS_DATE) -> np.ndarray:
+                     news_date: float = EVENT_YEAR) -> np.ndarray:
     """Predicted return on the news that turns ``pre`` into ``post`` (one value per draw).
 
     ``variable`` is the revenue stream valued (Nvidia's data-center revenue by default; total

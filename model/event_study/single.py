@@ -35,11 +35,13 @@ from itertools import chain, combinations
 import numpy as np
 from scipy import stats
 
+from model.constants import SEED
+
 # Enumerate the permutation distribution exactly while it has at most this many subsets
 # (n = 1 and n = 2 with L = 250); beyond, draw this many random subsets instead.
 MAX_EXACT_SUBSETS = 100_000
 DEFAULT_PERMUTATIONS = 19_999  # p then has a resolution of 1/20,000
-DEFAULT_SEED = 20250127  # fixed, so every run gives the same p
+DEFAULT_SEED = SEED  # fixed, so every run gives the same p
 _CHUNK = 2_000  # rows of random keys drawn at once (bounds memory, not the result)
 
 

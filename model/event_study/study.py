@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.data import load_prices
 from model.errors import JevonsError
 from model.event_study import basket as bk
 from model.event_study.models import (
@@ -338,8 +339,7 @@ def load_returns(
         ``loader(ticker, start=None, end=None)`` returning a price frame; defaults to
         :func:`model.data.load_prices`.
     """
-    if loader is None:
-        from model.data import load_prices as loader
+    loader = load_prices if loader is None else loader
     prices = {ticker: loader(ticker, None, end) for ticker in dict.fromkeys(tickers)}
     return aligned_returns(prices)
 

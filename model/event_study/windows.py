@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.dates import parse_date
 from model.errors import DataError, JevonsError
 
 # The SQ test's smallest attainable p is 1/M with M estimation-window sums; M >= 20 is the least
@@ -87,19 +88,6 @@ class EventWindows:
 
 def _day(ts: pd.Timestamp) -> str:
     return ts.strftime("%Y-%m-%d")
-
-
-def parse_date(value, what: str = "date") -> pd.Timestamp:
-    """A calendar date (``YYYY-MM-DD`` or date-like) as a normalised Timestamp."""
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise JevonsError(f"{what}: {value!r} is not a date; use YYYY-MM-DD") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise JevonsError(f"{what}: {value!r} is not a date; use YYYY-MM-DD")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
 
 
 def locate_windows(

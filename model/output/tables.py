@@ -21,6 +21,7 @@ from model import paths
 from model.engine import schema
 from model.engine.params import Params, Shock
 from model.engine.simulation import Result, simulate
+from model.scenarios.loader import load_scenario
 
 # What each output variable measures (the units are in schema.OUTPUT_UNITS).
 OUTPUT_DESCRIPTIONS: dict[str, str] = {
@@ -104,17 +105,15 @@ def output_units_table() -> pd.DataFrame:
 
 
 # --- the command line --------------------------------------------------------------------------
-def cli_table() -> pd.DataFrame:
-    """The ``jevons`` subcommands, read from the real parser.
+def cli_table(parser: argparse.ArgumentParser) -> pd.DataFrame:
+    """The ``jevons`` subcommands, read from the real parser (``model.cli.build_parser()``; the
+    output layer does not import the command line, which imports it).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``command`` (the subcommand), ``what it does`` (its help line) and ``usage``.
     """
-    from model.cli import build_parser
-
-    parser = build_parser()
     # argparse has no public accessor for subcommands; the subparsers action is the way in.
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {choice.dest: choice.help for choice in action._choices_actions}
@@ -322,8 +321,6 @@ def scenario_changes(scenarios: Sequence) -> pd.DataFrame:
         the scenario it extends (the schema default for a root file; ``-`` when the key does
         not exist there, e.g. an item of a shock list).
     """
-    from model.scenarios.loader import load_scenario
-
     frames = []
     for sc in scenarios:
         table = parameter_table(sc)
