@@ -54,6 +54,7 @@ from model.calibration.market import MarketPrior, draw_market_inputs
 from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
 from model.data.facts import load_facts
 from model.dates import parse_date
+from model.engine.closed_forms import jevons_factor
 from model.engine.efficiency import diffusion_weight
 from model.errors import JevonsError
 
@@ -287,15 +288,6 @@ class Nuisance:
         """log J(eps) for every eps (rows) and draw (columns)."""
         share = (self.coverage * self.adopted)[None, :]
         return np.log(jevons_factor(np.asarray(eps, dtype=float)[:, None], self.factor[None, :], share))
-
-
-def jevons_factor(elasticity, factor, share):
-    """Multiplier of compute spend (and of FLOP demand) when a share of demand adopts an
-    efficiency gain ``factor``: 1 - share + share S^(eps - 1) (isoelastic demand; arrays
-    broadcast). Below 1 for eps < 1, exactly 1 at eps = 1, above 1 for eps > 1.
-    """
-    eps, factor, share = (np.asarray(x, dtype=float) for x in (elasticity, factor, share))
-    return 1.0 + share * np.expm1((eps - 1.0) * np.log(factor))
 
 
 # --- the grid posterior --------------------------------------------------------------------------

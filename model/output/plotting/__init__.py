@@ -6,11 +6,16 @@ colours, sizes or fonts themselves::
     from model.output import plotting as plots
     ax = plots.tornado(table, xlabel="compute spend in 2030 (USD bn)")
 
-The figure functions are grouped by topic in the package's modules and re-exported here.
+The figure functions are grouped by topic: :mod:`~model.output.plotting.engine` (the model
+chapters), :mod:`~model.output.plotting.market` (the event study and what the market priced),
+:mod:`~model.output.plotting.fit` (capex plans, combination, forecasts) and
+:mod:`~model.output.plotting.sensitivity` (tornado and fan charts), e.g.
+``plots.market.cross_section(...)``; the most used are re-exported here.
 """
 
 from __future__ import annotations
 
+from model.output.plotting import engine, fit, market, sensitivity
 from model.output.plotting.sensitivity import fan, tornado
 from model.output.plotting.style import (
     DPI,
@@ -29,6 +34,7 @@ from model.output.plotting.style import (
 use_house_style()
 
 __all__ = [
+    "engine", "fit", "market", "sensitivity",
     "DPI", "EVIDENCE_COLOURS", "ROLE_COLOURS", "SCENARIO_COLOURS", "WIDTH", "evidence_colour",
     "fan", "figure", "legend_below", "log_axis", "scenario_colour", "tornado", "use_house_style",
 ]

@@ -1,0 +1,3 @@
+"""Figures of the fit: capex plans, the combination of the evidence and the forecasts."""
+
+from __future__ import annotations
