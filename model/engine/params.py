@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from model.engine import schema
+from model.engine import demand, schema
 
 Num = float | np.ndarray
 
@@ -47,7 +47,7 @@ class Segment:
     elasticity: Num
     efficiency_doubling_years: Num
     growth: Num
-    form: str = _default("demand.segments[].form")  # or "saturating"
+    form: str = _default("demand.segments[].form")  # a curve of model.engine.demand.CURVES
     saturation_price: Num = _default("demand.saturation_price")
 
 
@@ -211,7 +211,7 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
                 elasticity=_num(dem["elasticity"]),
                 efficiency_doubling_years=_num(eff["doubling_years"]),
                 growth=_num(dem["growth"]),
-                form="saturating" if form == "saturating" else "isoelastic",
+                form=demand.curve_of_form(form),
                 saturation_price=_num(dem["saturation_price"]),
             ),
         )

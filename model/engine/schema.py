@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.constants import SEED
+from model.engine import demand
 
 # Kinds of values.
 FLOAT, INT, STR, BOOL, TABLES = "float", "int", "str", "bool", "tables"
@@ -178,7 +179,7 @@ FIELDS: tuple[Field, ...] = (
           "Demand for useful work: 'isoelastic' U = D p^-eps; 'saturating' U = D/(1+(p/p_sat)^eps) "
           "(elasticity falls as price falls); 'segments' (training, inference... each with its own "
           "parameters); 'partial-adjustment' (isoelastic long run, lagged short run).",
-          "DESIGN.md section 2", choices=("isoelastic", "saturating", "segments", "partial-adjustment")),
+          "DESIGN.md section 2", choices=demand.FORMS),
     Field("demand.elasticity", FLOAT, 1.2, "",
           "Price elasticity of demand for useful work (for 'saturating' its upper bound, reached "
           "at high prices; for 'partial-adjustment' the long-run value).",
@@ -199,8 +200,9 @@ FIELDS: tuple[Field, ...] = (
     Field("demand.segments[].share", FLOAT, None, "share",
           "Share of base-year spend; shares must sum to 1.", "-", low=0, low_open=True, high=1,
           required=True),
-    Field("demand.segments[].form", STR, "isoelastic", "", "'isoelastic' or 'saturating'.", "-",
-          choices=("isoelastic", "saturating")),
+    Field("demand.segments[].form", STR, "isoelastic", "",
+          "The segment's demand curve: " + " or ".join(repr(c) for c in demand.CURVES) + ".", "-",
+          choices=tuple(demand.CURVES)),
     Field("demand.segments[].elasticity", FLOAT, None, "", "Elasticity of this segment.", "-",
           low=0, high=10, random=True, required=True),
     Field("demand.segments[].efficiency_doubling_years", FLOAT, None, "years",
