@@ -1,14 +1,24 @@
-"""Atomic file output: a reader never sees a half-written file."""
+"""File input and output shared by every layer.
+
+* Atomic output (:func:`atomic_write` and its text, JSON and CSV forms): a reader never sees a
+  half-written file.
+* The one TOML reader (:func:`read_toml`) of scenario files, the data manifest and the basket
+  file: every problem is a one-line error naming the file.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+
+from model.errors import JevonsError, ScenarioError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -47,3 +57,35 @@ def write_csv(path: str | os.PathLike, frame: pd.DataFrame, **kwargs) -> Path:
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     return atomic_write(path, lambda p: frame.to_csv(p, **kwargs))
+
+
+def read_toml(path: str | os.PathLike, label: str | None = None,
+              error: type[JevonsError] = JevonsError, missing: str | None = None) -> dict[str, Any]:
+    """Parse a TOML file; a problem is one line naming the file (``label``, default the path).
+
+    ``error`` is the :class:`~model.errors.JevonsError` subclass raised (a
+    :class:`~model.errors.ScenarioError` is given the label as its source); ``missing`` replaces
+    the message for a file that does not exist.
+    """
+    path = Path(path)
+    label = str(path) if label is None else label
+
+    def fail(problem: str) -> JevonsError:
+        if issubclass(error, ScenarioError):
+            return error(label, None, problem)
+        return error(f"{label}: {problem}")
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(missing or "no such file; allowed: an existing TOML file") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file ({exc.strerror}); allowed: a readable TOML file") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise fail(f"not UTF-8 text (byte {exc.start}); allowed: a UTF-8 TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise fail(f"malformed TOML: {exc}; allowed: TOML syntax (https://toml.io)") from None
+    except RecursionError:
+        raise fail("nested too deeply to parse; allowed: TOML of ordinary depth") from None

@@ -10,14 +10,8 @@ from conftest import assert_one_line_error, run_cli
 from model.engine import schema
 from model.output.results_files import QUANTILES, RESULT_COLUMNS
 from model.scenarios.loader import load_scenario
-from model.scenarios.runs import (
-    grid_points,
-    grid_values,
-    parse_grid,
-    run_scenario,
-    sample,
-    simulate_values,
-)
+from model.scenarios.overrides import grid_points, grid_values, parse_grid
+from model.scenarios.runs import run_scenario, sample, simulate_values
 
 N_VARIABLES_MAX = len(schema.OUTPUT_UNITS)
 

@@ -125,5 +125,5 @@ def test_broken_manifest_is_reported(tmp_path):
     with pytest.raises(DataError, match=r"datasets.epoch_ml_hardware.rows is missing"):
         read_manifest(bad)
     bad.write_text(text + "\n[oops\n")
-    with pytest.raises(DataError, match="not valid TOML"):
+    with pytest.raises(DataError, match="malformed TOML"):
         read_manifest(bad)

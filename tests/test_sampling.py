@@ -16,9 +16,9 @@ from model.scenarios.distributions import (
     find_distributions,
     parse_distribution,
     sample_values,
-    schema_key,
     transform,
 )
+from model.scenarios.keys import schema_key
 
 N = 100_000
 SEED = 12345

@@ -14,13 +14,10 @@ from model import paths
 from model.engine import schema
 from model.errors import ScenarioError
 from model.scenarios.distributions import Distribution
-from model.scenarios.loader import (
-    available_scenarios,
-    check_cross_fields,
-    load_scenario,
-    parse_key,
-    parse_value,
-)
+from model.scenarios.keys import parse_key
+from model.scenarios.loader import available_scenarios, load_scenario
+from model.scenarios.overrides import parse_value
+from model.scenarios.rules import check_cross_fields
 
 EXPECTED = {
     "baseline", "deepseek", "ecp-60x", "fft", "inelastic", "jevons", "saturating",

@@ -70,7 +70,7 @@ def _filter_args(parser) -> None:
 
 # --- helpers ----------------------------------------------------------------------------------
 def _parse_variables(text: str | None) -> list[str] | None:
-    from model.scenarios.distributions import did_you_mean
+    from model.scenarios.keys import did_you_mean
 
     if text is None:
         return None
@@ -178,7 +178,7 @@ def cmd_sweep(args) -> int:
     import numpy as np
 
     from model.output.results_files import results_frame
-    from model.scenarios.runs import parse_grid, run_sweep
+    from model.scenarios import parse_grid, run_sweep
 
     grids = [parse_grid(text, scenario) for text in args.grid]
     variables = _parse_variables(args.variables)
@@ -278,7 +278,8 @@ def _show_rows(scenario) -> list[list[str]]:
 
 
 def cmd_show(args) -> int:
-    from model.scenarios.loader import file_label, load_scenario
+    from model.scenarios.files import file_label
+    from model.scenarios.loader import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)
     chain = " <- ".join(file_label(p) for p in scenario.chain)

@@ -8,7 +8,6 @@ cannot silently drop a dataset.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from model.errors import DataError
+from model.io import read_toml
 from model.paths import DATA_DIR
 
 MANIFEST_PATH = DATA_DIR / "manifest.toml"
@@ -168,12 +168,7 @@ def read_manifest(path: str | Path = MANIFEST_PATH) -> Manifest:
         When the file is missing, is not valid TOML, or an entry lacks a key or has a bad value.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: the data manifest is missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc})") from None
+    raw = read_toml(path, error=DataError, missing="the data manifest is missing")
     market = _need(raw, "market", dict, "manifest", path)
     tickers = _need(market, "tickers", dict, "market", path)
     datasets = _need(raw, "datasets", dict, "manifest", path)

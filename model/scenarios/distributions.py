@@ -18,9 +18,7 @@ of that range (no rejection loop, so the cost does not depend on how much mass i
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,58 +28,14 @@ import numpy as np
 
 from model.engine import schema
 from model.engine.schema import DISTRIBUTIONS, Field
-from model.errors import ScenarioError
-
-Path = tuple[str | int, ...]  # a key path, e.g. ("efficiency", "shocks", 0, "factor")
-
-
-# --- key paths ---------------------------------------------------------------------------------
-def display_key(path: Path) -> str:
-    """``("efficiency", "shocks", 0, "factor")`` -> ``"efficiency.shocks[0].factor"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def schema_key(path: Path) -> str:
-    """``("efficiency", "shocks", 0, "factor")`` -> ``"efficiency.shocks[].factor"`` (schema row)."""
-    return re.sub(r"\[\d+\]", "[]", display_key(path))
-
-
-def scenario_error(source: str, key: str | None, problem: str) -> ScenarioError:
-    """A :class:`ScenarioError`; ``--set KEY`` sources are not followed by the same key twice."""
-    if key is not None and source.startswith("--") and source.split(" ", 1)[-1] == key:
-        error = ScenarioError(source, None, problem)
-        error.key = key
-        return error
-    return ScenarioError(source, key, problem)
-
-
-def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
-    """`` (did you mean 'x'?)`` for the closest option, or ``''``."""
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def describe(value: Any) -> str:
-    """How a TOML value reads in an error message."""
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} (not a finite number)"
-    if isinstance(value, int | float):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return f"a {type(value).__name__} ({value})"
+from model.scenarios.keys import (
+    KeyPath,
+    describe,
+    did_you_mean,
+    display_key,
+    scenario_error,
+    schema_key,
+)
 
 
 # --- distributions -----------------------------------------------------------------------------
@@ -254,7 +208,7 @@ def draw(dist: Distribution, field: Field, n: int, seed: int, key: str) -> np.nd
     return transform(dist, field, stream(seed, key).random(int(n)))
 
 
-def _walk(node: Any, path: Path):
+def _walk(node: Any, path: KeyPath):
     """Yield (path, leaf) for every leaf of a nested dict/list."""
     if isinstance(node, dict):
         for k, v in node.items():
@@ -278,7 +232,7 @@ def sample_values(values: Mapping[str, Any], n: int, seed: int) -> dict[str, Any
     Keys that are plain numbers stay scalars (the engine broadcasts them).
     """
 
-    def copy(node: Any, path: Path) -> Any:
+    def copy(node: Any, path: KeyPath) -> Any:
         if isinstance(node, dict):
             return {k: copy(v, (*path, k)) for k, v in node.items()}
         if isinstance(node, list):

@@ -5,7 +5,8 @@ the cross-field rules on every draw, then runs the engine on chunks of draws and
 them. Each draw's path depends only on its own parameters, so the result does not depend on
 the chunk size; chunks bound the engine's working memory and drive the progress bar.
 
-A sweep puts the cartesian product of its grids on the draw axis and runs the engine once.
+A sweep puts the cartesian product of its grids (:mod:`model.scenarios.overrides`) on the draw
+axis and runs the engine once.
 """
 
 from __future__ import annotations
@@ -14,21 +15,25 @@ import copy
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from model.engine import schema
 from model.engine.params import params_from_values
 from model.engine.simulation import CHUNK_SIZE, Result, simulate
-from model.scenarios.distributions import find_distributions, sample_values, scenario_error
-from model.scenarios.loader import KeyPath, Scenario, check_cross_fields, parse_key, resolve_key
+from model.scenarios.distributions import find_distributions, sample_values
+from model.scenarios.keys import scenario_error
+from model.scenarios.overrides import Grid, grid_points, parse_grid, set_value
+from model.scenarios.rules import check_cross_fields
+from model.scenarios.scenario import Scenario
+
+__all__ = ["Run", "Sweep", "resolve_draws", "run_scenario", "run_sweep", "sample",
+           "simulate_values",
+           "parse_grid"]  # deprecated here: import parse_grid from model.scenarios
 
 CHUNK_DRAWS = CHUNK_SIZE  # draws per engine block (cache-sized)
 PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this
-MAX_GRID_POINTS = 1_000_000
 
 
 # --- Monte Carlo runs --------------------------------------------------------------------------
@@ -115,99 +120,6 @@ def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None 
 
 # --- sweeps ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Grid:
-    """One ``--grid KEY=START:STOP:STEP``: the key and its grid values."""
-
-    key: str
-    path: KeyPath
-    values: np.ndarray
-
-
-def _decimal(text: str, name: str, source: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise scenario_error(source, None, f"{name} {text.strip()!r} is not a finite number; "
-                             "allowed: KEY=START:STOP:STEP with numbers, e.g. "
-                             "demand.elasticity=0.5:2:0.25")
-    return value
-
-
-def grid_values(start: Decimal, stop: Decimal, step: Decimal) -> np.ndarray:
-    """``start, start + step, ...`` up to ``stop`` inclusive, in exact decimal arithmetic.
-
-    Points are computed as integers over a power of ten, so ``0:1:0.1`` gives exactly the
-    floats nearest to 0.1, 0.2, ... and includes 1 (no 0.30000000000000004, no lost endpoint).
-    """
-    count = int((stop - start) // step) + 1
-    places = max(0, -min(start.as_tuple().exponent, step.as_tuple().exponent))
-    scale = 10**places
-    first, stride = int(start * scale), int(step * scale)
-    if max(abs(first), abs(stride) * count) < 2**53:
-        return (first + stride * np.arange(count, dtype=np.int64)) / scale
-    return float(start) + float(step) * np.arange(count)
-
-
-def parse_grid(text: str, scenario: Scenario) -> Grid:
-    """Parse and check ``KEY=START:STOP:STEP`` against the scenario and the schema."""
-    syntax = "allowed: KEY=START:STOP:STEP, e.g. --grid demand.elasticity=0.5:2:0.25"
-    if "=" not in text:
-        raise scenario_error(f"--grid {text.strip()}", None, f"expected KEY=START:STOP:STEP; {syntax}")
-    key_text, spec = text.split("=", 1)
-    source = f"--grid {key_text.strip()}"
-    path = parse_key(key_text, source)
-    field, key = resolve_key(scenario.values, path, source)
-    if field.kind != schema.FLOAT:
-        what = {schema.INT: "an integer key that sets the shape of the run",
-                schema.TABLES: "an array of tables"}.get(field.kind, f"a {field.kind} key")
-        raise scenario_error(source, None, f"{key} is {what} and cannot be swept; "
-                             "allowed: a numeric (float) key such as demand.elasticity")
-    parts = spec.split(":")
-    if len(parts) != 3:
-        raise scenario_error(source, None, f"expected START:STOP:STEP, got {spec.strip()!r}; {syntax}")
-    start, stop, step = (_decimal(p, n, source) for p, n in zip(parts, ("START", "STOP", "STEP"),
-                                                                strict=True))
-    if step <= 0:
-        raise scenario_error(source, None, f"STEP {step} is not positive; allowed: STEP > 0")
-    if stop < start:
-        raise scenario_error(source, None, f"STOP {stop} is below START {start}; "
-                             "allowed: START <= STOP")
-    count = int((stop - start) // step) + 1
-    if count > MAX_GRID_POINTS:
-        raise scenario_error(source, None, f"{count:,} points; allowed: at most "
-                             f"{MAX_GRID_POINTS:,} points in a sweep")
-    values = grid_values(start, stop, step)
-    inside = np.array([field.in_range(float(v)) for v in (values[0], values[-1])])
-    if not inside.all():
-        bad = values[0] if not inside[0] else values[-1]
-        raise scenario_error(source, None, f"grid value {bad:g} is out of range for {key}; "
-                             f"allowed: {field.allowed()}")
-    return Grid(key=key, path=path, values=values)
-
-
-def grid_points(grids: Sequence[Grid]) -> pd.DataFrame:
-    """The cartesian product of the grids, one row per point (the first grid varies slowest)."""
-    total = int(np.prod([g.values.size for g in grids], dtype=np.int64))
-    if total > MAX_GRID_POINTS:
-        sizes = " x ".join(str(g.values.size) for g in grids)
-        raise scenario_error("--grid", None, f"{sizes} = {total:,} points; allowed: at most "
-                             f"{MAX_GRID_POINTS:,} points in a sweep")
-    mesh = np.meshgrid(*[g.values for g in grids], indexing="ij")
-    frame = pd.DataFrame({g.key: m.reshape(-1) for g, m in zip(grids, mesh, strict=True)})
-    frame.insert(0, "draw", np.arange(total))
-    return frame
-
-
-def _set(values: dict[str, Any], path: KeyPath, value: Any) -> None:
-    node: Any = values
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-
-
-@dataclass(frozen=True)
 class Sweep:
     """A finished sweep: ``points`` maps each draw (grid point) to its key values."""
 
@@ -228,7 +140,7 @@ def run_sweep(scenario: Scenario, grids: Sequence[Grid]) -> Sweep:
     values = copy.deepcopy(scenario.values)
     origins = dict(scenario.origins)
     for grid in grids:
-        _set(values, grid.path, points[grid.key].to_numpy())
+        set_value(values, grid.path, points[grid.key].to_numpy())
         origins[grid.key] = f"--grid {grid.key}"
     remaining = find_distributions(values)
     if remaining:
