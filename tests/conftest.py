@@ -6,6 +6,8 @@ it to ``../shared/data``); without it they are skipped with a message saying so.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from model.cli import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -24,8 +28,10 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: str | os.PathLike | None = None) -> CliResult:
-    """Run the real ``jevons`` command in a subprocess (as a user would)."""
+def run_cli_subprocess(*args: str, env: dict | None = None,
+                       cwd: str | os.PathLike | None = None) -> CliResult:
+    """Run the real ``jevons`` command in a subprocess (as a user would): for what only a real
+    process shows (exit on a signal, a closed or full stdout, the installed entry point)."""
     full_env = dict(os.environ)
     full_env.setdefault("PYTHONHASHSEED", "0")
     if env:
@@ -39,6 +45,31 @@ def run_cli(*args: str, env: dict | None = None, cwd: str | os.PathLike | None =
         timeout=300,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: str | os.PathLike | None = None) -> CliResult:
+    """Run ``jevons ARGS`` in this process through :func:`model.cli.main`, with ``env`` added to
+    the environment and ``cwd`` as the working directory for the call (both restored after).
+
+    The same entry point as the installed command, without a new interpreter per call; use
+    :func:`run_cli_subprocess` where a real process matters.
+    """
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        if env:
+            os.environ.update(env)
+        os.chdir(cwd or PROJECT_DIR)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse errors and --help exit
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return CliResult(int(code or 0), out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
