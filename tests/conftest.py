@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from model.cli import main
+
+# Property tests draw the same examples on every run (a failure reproduces; CI is not flaky);
+# HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
