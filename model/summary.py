@@ -55,6 +55,23 @@ def interval_label(name: str, level: float = LEVEL) -> str:
     return f"{name}, {level:.0%} interval"
 
 
+def text_table(frame: pd.DataFrame) -> str:
+    """A frame as aligned text: words left-aligned, numbers (cells starting with a digit or a
+    sign) right-aligned, no index."""
+    columns = [str(c) for c in frame.columns]
+    cells = [[number_text(v) if not isinstance(v, str) else v for v in row]
+             for row in frame.itertuples(index=False)]
+    numeric = [all(str(r[i])[:1].isdigit() or str(r[i])[:1] in "+-" for r in cells) and bool(cells)
+               for i in range(len(columns))]
+    widths = [max([len(columns[i]), *(len(str(r[i])) for r in cells)]) for i in range(len(columns))]
+
+    def line(row) -> str:
+        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w)
+                         for c, w, num in zip(row, widths, numeric, strict=True)).rstrip()
+
+    return "\n".join([line(columns), *(line(r) for r in cells)])
+
+
 @dataclass(frozen=True)
 class Summary:
     """A titled list of (label, value) rows, optional tables and notes.
@@ -90,11 +107,10 @@ class Summary:
         """Aligned plain text for a terminal."""
         cells = self._cells()
         width = max((len(label) for label, _ in cells), default=0)
-        rule = "=" * max(len(self.title), 40)
-        lines = [self.title, rule]
+        lines = [self.title, "=" * len(self.title)]
         lines += [f"{label:<{width}}  {value}" for label, value in cells]
         for caption, frame in self.tables:
-            lines += ["", caption, "-" * len(caption), frame.to_string(index=False)]
+            lines += ["", caption, "-" * len(caption), text_table(frame)]
         if self.notes:
             lines.append("")
             lines += [f"note: {n}" for n in self.notes]

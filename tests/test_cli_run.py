@@ -43,9 +43,10 @@ def test_run_writes_long_results_and_summary(tmp_path):
     # The printed table: a header, the three headline variables, and what was written.
     lines = result.stdout.splitlines()
     assert lines[0] == "deepseek: 1 draw, 2024-2035"
-    assert lines[1].split()[:2] == ["variable", "unit"]
-    assert [line.split()[0] for line in lines[2:5]] == ["compute_spend", "flop_demand",
-                                                        "nvidia_dc_revenue"]
+    header = next(i for i, line in enumerate(lines) if line.startswith("variable"))
+    assert lines[header].split()[:2] == ["variable", "unit"]
+    assert [line.split()[0] for line in lines[header + 1:header + 4]] == [
+        "compute_spend", "flop_demand", "nvidia_dc_revenue"]
     assert lines[-1] == f"wrote {out / 'results.csv'}, {out / 'summary.csv'}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,12 +14,11 @@ from model.output.results_files import (
     QUANTILES,
     RESULT_COLUMNS,
     SUMMARY_COLUMNS,
-    format_table,
     results_frame,
     summary_frame,
-    table_years,
     write_frame,
 )
+from model.scenarios.runs import quantile_table, table_years
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,19 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_printed_table():
+def test_printed_table_matches_the_summary_file():
     years = np.arange(2024, 2036, dtype=float)
     assert table_years(years) == [2024, 2025, 2030, 2035]
-    many = summary_frame(fake(n=50, end=2035), "s")
-    text = format_table(many)
-    lines = text.splitlines()
-    assert lines[0].split() == ["variable", "unit", "2024", "2025", "2030", "2035"]
-    assert lines[1].startswith("compute_spend") and "USD bn" in lines[1]
-    assert "[" in lines[1] and lines[-1] == "cells: median [5%, 95%] across draws"
-    one = format_table(summary_frame(fake(n=1, end=2035), "s"))
-    assert "[" not in one.splitlines()[1]
+    result = fake(n=50, end=2035)
+    table = quantile_table(result).set_index("variable")
+    assert list(table.columns) == ["unit", "2024", "2025", "2030", "2035"]
+    assert table.loc["compute_spend", "unit"] == "USD bn"
+    summary = summary_frame(result, "s").set_index(["variable", "year"])
+    median, low, high = summary.loc[("compute_spend", 2030), ["p50", "p05", "p95"]]
+    shown = [float(x) for x in re.findall(r"[-+]?[\d,]*\.?\d+(?:e[-+]?\d+)?",
+                                          table.loc["compute_spend", "2030"].replace(",", ""))]
+    np.testing.assert_allclose(shown, [median, low, high], rtol=5e-3)  # 4 significant digits
+    one = quantile_table(fake(n=1, end=2035))
+    assert "[" not in one.iloc[0, 2]
+    with pytest.raises(ValueError, match="not in the result"):
+        quantile_table(result, years=[2040])

@@ -129,8 +129,8 @@ def cmd_run(args) -> int:
     from model.scenarios.loader import load_scenario
 
     scenario = load_scenario(args.scenario, args.overrides)  # first: bad input fails fast
-    from model.output.results_files import format_table, results_frame, summary_frame
-    from model.scenarios.runs import resolve_draws, run_scenario
+    from model.output.results_files import results_frame, summary_frame
+    from model.scenarios.runs import TABLE_VARIABLES, resolve_draws, run_scenario, table_years
 
     n, seed, note = resolve_draws(scenario, args.draws, args.seed)
     variables = _parse_variables(args.variables)
@@ -160,12 +160,8 @@ def cmd_run(args) -> int:
     _write(out / "summary.csv", summary)
     written.append(out / "summary.csv")
 
-    draws_text = f"{run.n_draws:,} draw" + ("s" if run.n_draws > 1 else "")
-    seed_text = f", seed {run.seed}" if scenario.distributions else ""
-    print(f"{scenario.name}: {draws_text}{seed_text}, {time['start']}-{time['end']}")
-    table = format_table(summary)
-    if table:
-        print(table)
+    shown = [v for v in TABLE_VARIABLES if variables is None or v in variables]
+    print(run.summary(shown, None if years is None else table_years(years)).as_text())
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 

@@ -29,7 +29,6 @@ from model.engine import schema
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
 RESULT_COLUMNS = ["scenario", "draw", "year", "variable", "unit", "value"]
 SUMMARY_COLUMNS = ["scenario", "year", "variable", "unit", "draws", "mean", *QUANTILES]
-TABLE_VARIABLES = ("compute_spend", "flop_demand", "nvidia_dc_revenue")
 
 
 class ResultLike(Protocol):
@@ -138,48 +137,3 @@ def summary_frame(result: ResultLike, scenario: str, variables: Sequence[str] | 
 def write_frame(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
     """Write a CSV atomically with shortest round-trip float text (bit-identical reruns)."""
     return io.write_csv(path, frame)
-
-
-def table_years(years: np.ndarray) -> list[int]:
-    """A few years for the printed table: first, second, middle and last."""
-    years = [int(y) for y in _year_labels(years)]
-    if len(years) <= 4:
-        return years
-    picks = [years[0], years[1], years[len(years) // 2], years[-1]]
-    return sorted(set(picks))
-
-
-def _num(x: float) -> str:
-    if not np.isfinite(x):
-        return str(x)
-    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return f"{x:.3g}"
-    return f"{x:,.1f}" if abs(x) >= 100 else f"{x:#.3g}"
-
-
-def format_table(summary: pd.DataFrame, variables: Sequence[str] = TABLE_VARIABLES,
-                 years: Sequence[int] | None = None) -> str:
-    """The short printed table: median (and 5-95% range when there are several draws)."""
-    if summary.empty:
-        return ""
-    all_years = np.sort(summary["year"].unique())
-    years = table_years(all_years) if years is None else list(years)
-    several = int(summary["draws"].iloc[0]) > 1
-    header = ["variable", "unit", *[str(y) for y in years]]
-    rows = [header]
-    for name in variables:
-        part = summary[summary["variable"] == name].set_index("year")
-        if part.empty:
-            continue
-        cells = []
-        for y in years:
-            r = part.loc[y]
-            cells.append(f"{_num(r['p50'])} [{_num(r['p05'])}, {_num(r['p95'])}]" if several
-                         else _num(r["p50"]))
-        rows.append([name, str(part["unit"].iloc[0]), *cells])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
-                       enumerate(zip(r, widths, strict=True))).rstrip() for r in rows]
-    if several:
-        lines.append("cells: median [5%, 95%] across draws")
-    return "\n".join(lines)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.engine import schema
@@ -27,6 +28,7 @@ from model.scenarios.keys import scenario_error
 from model.scenarios.overrides import Grid, grid_points, parse_grid, set_value
 from model.scenarios.rules import check_cross_fields
 from model.scenarios.scenario import Scenario
+from model.summary import Summary
 
 __all__ = ["Run", "Sweep", "resolve_draws", "run_scenario", "run_sweep", "sample",
            "simulate_values",
@@ -34,6 +36,52 @@ __all__ = ["Run", "Sweep", "resolve_draws", "run_scenario", "run_sweep", "sample
 
 CHUNK_DRAWS = CHUNK_SIZE  # draws per engine block (cache-sized)
 PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this
+TABLE_VARIABLES = ("compute_spend", "flop_demand", "nvidia_dc_revenue")  # in summaries
+
+
+def table_years(years: np.ndarray) -> list[int]:
+    """A few years for a printed table: first, second, middle and last."""
+    years = [int(y) for y in np.asarray(years)]
+    if len(years) <= 4:
+        return years
+    picks = [years[0], years[1], years[len(years) // 2], years[-1]]
+    return sorted(set(picks))
+
+
+def _cell(x: float) -> str:
+    if not np.isfinite(x):
+        return str(x)
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
+        return f"{x:.3g}"
+    return f"{x:,.1f}" if abs(x) >= 100 else f"{x:#.3g}"
+
+
+def quantile_table(result: Result, variables: Sequence[str] = TABLE_VARIABLES,
+                   years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Median and 5-95% range across draws of each variable in each of ``years`` (default
+    :func:`table_years`), as text cells ``median [p5, p95]`` (the median alone for one draw).
+
+    Columns: ``variable``, ``unit`` and one per year; variables the result lacks are left out.
+    """
+    all_years = result.years.astype(int)
+    years = table_years(all_years) if years is None else [int(y) for y in years]
+    missing = sorted(set(years) - set(all_years.tolist()))
+    if missing:
+        raise ValueError(f"years {missing} are not in the result (it has {all_years[0]}-{all_years[-1]})")
+    columns = np.searchsorted(all_years, years)
+    rows = []
+    for name in variables:
+        if name not in result.variables:
+            continue
+        values = np.asarray(result.variables[name], dtype=float)[:, columns]
+        low, mid, high = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
+        if result.n_draws > 1:
+            cells = [f"{_cell(m)} [{_cell(lo)}, {_cell(hi)}]"
+                     for m, lo, hi in zip(mid, low, high, strict=True)]
+        else:
+            cells = [_cell(m) for m in mid]
+        rows.append([name, schema.OUTPUT_UNITS.get(name, ""), *cells])
+    return pd.DataFrame(rows, columns=["variable", "unit", *[str(y) for y in years]])
 
 
 # --- Monte Carlo runs --------------------------------------------------------------------------
@@ -47,6 +95,20 @@ class Run:
     n_draws: int
     seed: int
     note: str | None = None  # e.g. why fewer draws were made than asked for
+
+    def summary(self, variables: Sequence[str] = TABLE_VARIABLES,
+                years: Sequence[int] | None = None) -> Summary:
+        """What ``jevons run`` prints: the run in one line, then the median (and the 5-95%
+        range across draws when there are several) of ``variables`` in a few ``years``."""
+        time = self.scenario.values["time"]
+        draws = f"{self.n_draws:,} draw" + ("s" if self.n_draws > 1 else "")
+        seed = f", seed {self.seed}" if self.scenario.distributions else ""
+        title = f"{self.scenario.name}: {draws}{seed}, {time['start']}-{time['end']}"
+        table = quantile_table(self.result, variables, years)
+        several = self.n_draws > 1
+        caption = "median [5%, 95%] across draws" if several else "values (one draw)"
+        return Summary(title, tables=((caption, table),) if len(table) else (),
+                       notes=(self.note,) if self.note else ())
 
 
 def resolve_draws(scenario: Scenario, draws: int | None = None,
