@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,51 @@ from model.errors import ScenarioError
 from model.scenarios.keys import did_you_mean, scenario_error
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x00``), so a message stays one line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def file_label(path: str | os.PathLike) -> str:
-    """A file as messages name it: relative to the working directory when inside it."""
+    """A file as messages name it: relative to the working directory when inside it, with
+    control characters escaped; a path that cannot be resolved (a symlink loop, a deleted
+    working directory) is shown as given."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return printable(str(path))
+    try:
+        return printable(str(resolved.relative_to(Path.cwd().resolve())))
+    except (ValueError, OSError):
+        return printable(str(resolved))
+
+
+def _is_file(path: Path, source: str | None, key: str | None) -> bool:
+    """Whether ``path`` is a regular file (a FIFO, device or directory is not); a path the
+    system refuses (too long, a NUL byte) is a one-line error."""
+    try:
+        return path.is_file()
+    except ValueError:  # an embedded NUL byte
+        raise scenario_error(source or file_label(path), key, "the path contains a NUL byte; "
+                             "allowed: a path without control characters") from None
+    except OSError as exc:
+        raise scenario_error(source or file_label(path), key, f"cannot use the path "
+                             f"({exc.strerror}); allowed: an existing, readable .toml file") from None
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it exists but is not a regular file ("a directory", "a FIFO", ...)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return None
 
 
 def available_scenarios() -> list[str]:
@@ -51,19 +90,22 @@ def find_scenario(ref: str | os.PathLike, relative_to: Path | None = None,
         path = Path(ref).expanduser()
         if relative_to is not None and not path.is_absolute():
             path = relative_to / path
-        if path.is_file():
+        if _is_file(path, source, key):
             return path
         where = source or file_label(path)
-        raise scenario_error(where, key, f"no such scenario file {file_label(path)}; allowed: {allowed}")
+        kind = _not_a_file(path)
+        problem = (f"{file_label(path)} is {kind}, not a regular file" if kind
+                   else f"no such scenario file {file_label(path)}")
+        raise scenario_error(where, key, f"{problem}; allowed: {allowed}")
     candidates = [paths.SCENARIO_DIR / f"{ref}.toml"]
     if relative_to is not None and relative_to.resolve() != paths.SCENARIO_DIR.resolve():
         candidates.insert(0, relative_to / f"{ref}.toml")
     for path in candidates:
-        if path.is_file():
+        if _is_file(path, source or printable(ref), key):
             return path
     looked = ", ".join(file_label(p) for p in candidates)
     problem = f"no scenario named {ref!r} (looked for {looked}){did_you_mean(ref, names)}"
-    raise scenario_error(source or ref, key, f"{problem}; allowed: {allowed}")
+    raise scenario_error(source or printable(ref), key, f"{problem}; allowed: {allowed}")
 
 
 def read_toml(path: Path) -> dict[str, Any]:

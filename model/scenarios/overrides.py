@@ -25,6 +25,7 @@ from model.scenarios.merge import drop_origins, set_table
 from model.scenarios.validation import clean_item, clean_value
 
 MAX_GRID_POINTS = 1_000_000
+DECIMAL_EXPONENT = 300  # grid numbers must be representable as floats
 
 
 def parse_value(text: str) -> Any:
@@ -33,6 +34,9 @@ def parse_value(text: str) -> Any:
         parsed = tomllib.loads(f"value = {text}")
     except tomllib.TOMLDecodeError:
         return text.strip()
+    except RecursionError:
+        raise scenario_error("--set", None, "the value is nested too deeply to parse; "
+                             "allowed: a TOML value of ordinary depth") from None
     if set(parsed) != {"value"}:  # e.g. a value containing a newline and another key
         return text.strip()
     return parsed["value"]
@@ -92,6 +96,10 @@ def _decimal(text: str, name: str, source: str) -> Decimal:
         raise scenario_error(source, None, f"{name} {text.strip()!r} is not a finite number; "
                              "allowed: KEY=START:STOP:STEP with numbers, e.g. "
                              "demand.elasticity=0.5:2:0.25")
+    if value != 0 and not -DECIMAL_EXPONENT <= value.adjusted() <= DECIMAL_EXPONENT:
+        raise scenario_error(source, None, f"{name} {text.strip()!r} is outside floating-point "
+                             f"range; allowed: 0 or a magnitude from 1e-{DECIMAL_EXPONENT} to "
+                             f"1e{DECIMAL_EXPONENT}")
     return value
 
 
@@ -135,11 +143,18 @@ def parse_grid(text: str, scenario: Any) -> Grid:
     if stop < start:
         raise scenario_error(source, None, f"STOP {stop} is below START {start}; "
                              "allowed: START <= STOP")
+    ratio = (stop - start) / step  # rounded to 28 digits: no exact division of huge numbers
+    if ratio >= 10**18:  # beyond that an exact integer quotient may not fit in 28 digits
+        raise scenario_error(source, None, f"about {float(ratio):.3g} points; allowed: at most "
+                             f"{MAX_GRID_POINTS:,} points in a sweep")
     count = int((stop - start) // step) + 1
     if count > MAX_GRID_POINTS:
         raise scenario_error(source, None, f"{count:,} points; allowed: at most "
                              f"{MAX_GRID_POINTS:,} points in a sweep")
     values = grid_values(start, stop, step)
+    if values.size > 1 and np.any(np.diff(values) <= 0):
+        raise scenario_error(source, None, f"STEP {step} is too small to tell the grid points "
+                             f"apart in floating point near {start}; allowed: a larger STEP")
     inside = np.array([field.in_range(float(v)) for v in (values[0], values[-1])])
     if not inside.all():
         bad = values[0] if not inside[0] else values[-1]
