@@ -65,3 +65,31 @@ def test_a_fifo_or_a_folder_is_not_read_as_a_scenario(tmp_path):
     os.mkfifo(fifo)
     assert_one_line_error(run_cli("run", str(fifo)), "is a FIFO, not a regular file")  # no hang
     assert_one_line_error(run_cli("run", str(tmp_path)), "is a directory, not a regular file")
+
+
+def test_a_run_that_would_not_fit_in_memory_is_refused_before_any_work(tmp_path):
+    result = run_cli("run", "montecarlo", "--draws", "100000000", "--summary-only",
+                     "--out", str(tmp_path / "mc"), env={"JEVONS_MEMORY_LIMIT_GB": "4"})
+    assert_one_line_error(result, "--draws", "100,000,000 x 12 years needs about 89.6 GB",
+                          "within 4.0 GB")
+    assert not (tmp_path / "mc").exists()
+    result = run_cli("run", "montecarlo", "--draws", "1000000", "--set", "time.end=2200",
+                     "--summary-only", "--out", str(tmp_path / "mc"),
+                     env={"JEVONS_MEMORY_LIMIT_GB": "4"})
+    assert_one_line_error(result, "1,000,000 x 177 years needs about 13.3 GB")
+
+
+def test_a_sweep_that_would_not_fit_in_memory_is_refused(monkeypatch):
+    # Through the CLI the results-file row cap stops a sweep first; the API checks memory.
+    from model.errors import ScenarioError
+    from model.scenarios import load_scenario, parse_grid, run_sweep
+
+    monkeypatch.setenv("JEVONS_MEMORY_LIMIT_GB", "1")
+    scenario = load_scenario("deepseek", overrides=["time.end=2100"])
+    with pytest.raises(ScenarioError, match="500,001 x 77 years needs about 3.0 GB"):
+        run_sweep(scenario, [parse_grid("demand.elasticity=0:1:0.000002", scenario)])
+
+
+def test_a_bad_memory_limit_is_named():
+    result = run_cli("run", "deepseek", env={"JEVONS_MEMORY_LIMIT_GB": "lots"})
+    assert_one_line_error(result, "JEVONS_MEMORY_LIMIT_GB", "'lots' is not a positive number")

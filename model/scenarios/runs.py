@@ -12,6 +12,7 @@ axis and runs the engine once.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +83,49 @@ def quantile_table(result: Result, variables: Sequence[str] = TABLE_VARIABLES,
             cells = [_cell(m) for m in mid]
         rows.append([name, schema.OUTPUT_UNITS.get(name, ""), *cells])
     return pd.DataFrame(rows, columns=["variable", "unit", *[str(y) for y in years]])
+
+
+BYTES_PER_DRAW_YEAR = 80  # measured: peak RSS of runs of 2e5-1e6 draws x 12-77 years
+BASE_BYTES = 160 * 2**20  # the interpreter and its imports
+MEMORY_ENV = "JEVONS_MEMORY_LIMIT_GB"
+MEMORY_SHARE = 0.6  # of the memory the system reports available
+
+
+def memory_limit() -> int:
+    """Bytes a run may use: ``JEVONS_MEMORY_LIMIT_GB`` if set, else 60% of the available
+    memory (``MemAvailable`` of /proc/meminfo; 8 GiB where the system does not say)."""
+    value = os.environ.get(MEMORY_ENV)
+    if value:
+        try:
+            limit = float(value)
+        except ValueError:
+            limit = -1.0
+        if not limit > 0:
+            raise scenario_error(MEMORY_ENV, None, f"{value!r} is not a positive number of GB")
+        return int(limit * 2**30)
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(int(line.split()[1]) * 1024 * MEMORY_SHARE)
+    except OSError:
+        pass
+    return 8 * 2**30
+
+
+def check_memory(n_draws: int, n_years: int, what: str = "--draws") -> None:
+    """Refuse, before any work, a run whose outputs would not fit in :func:`memory_limit`."""
+    need = BASE_BYTES + BYTES_PER_DRAW_YEAR * int(n_draws) * int(n_years)
+    limit = memory_limit()
+    if need > limit:
+        most = max(int((limit - BASE_BYTES) // (BYTES_PER_DRAW_YEAR * n_years)), 0)
+        raise scenario_error(what, None, f"{int(n_draws):,} x {n_years} years needs about "
+                             f"{need / 2**30:.1f} GB; allowed: at most {most:,} draws of {n_years} "
+                             f"years within {limit / 2**30:.1f} GB (set {MEMORY_ENV} to change it)")
+
+
+def _n_years(values: dict[str, Any]) -> int:
+    return int(values["time"]["end"]) - int(values["time"]["start"]) + 1
 
 
 # --- Monte Carlo runs --------------------------------------------------------------------------
@@ -174,6 +218,7 @@ def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None 
                  chunk_draws: int = CHUNK_DRAWS, progress: bool | None = None) -> Run:
     """Sample the scenario's distributions and run the engine on every draw."""
     n, seed, note = resolve_draws(scenario, draws, seed)
+    check_memory(n, _n_years(scenario.values))
     values = sample(scenario, n, seed)
     result = simulate_values(values, n, chunk_draws=chunk_draws, progress=progress)
     return Run(scenario=scenario, values=values, result=result, n_draws=result.n_draws,
@@ -199,6 +244,7 @@ def run_sweep(scenario: Scenario, grids: Sequence[Grid]) -> Sweep:
         if key in keys[:i]:
             raise scenario_error(f"--grid {key}", None, "given twice; allowed: one grid per key")
     points = grid_points(grids)
+    check_memory(len(points), _n_years(scenario.values), "--grid")
     values = copy.deepcopy(scenario.values)
     origins = dict(scenario.origins)
     for grid in grids:
