@@ -77,9 +77,14 @@ def digest() -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--ignore", metavar="FILE",
+                        help="leave out output files of this name (e.g. manifest.json, new)")
     args = parser.parse_args()
     if args.compare:
         before, after = (json.loads(Path(p).read_text()) for p in args.compare)
+        if args.ignore:
+            before, after = ({k: v for k, v in d.items() if not k.endswith(f": {args.ignore}")}
+                             for d in (before, after))
         changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
         for key in changed:
             print(f"differs: {key}")

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import PROJECT_DIR, assert_one_line_error, run_cli, run_cli_subprocess
 
 JEVONS = Path(sys.executable).with_name("jevons")
@@ -40,15 +41,18 @@ def test_a_closed_pipe_is_not_a_traceback():
     assert done.returncode == 0 and "Traceback" not in done.stderr
 
 
-def test_ctrl_c_is_one_line_and_exit_130(tmp_path):
+@pytest.mark.parametrize("sig,code,line", [(signal.SIGINT, 130, "error: interrupted"),
+                                           (signal.SIGTERM, 143, "error: terminated")])
+def test_ctrl_c_and_sigterm_are_one_line_and_leave_no_output(tmp_path, sig, code, line):
     proc = subprocess.Popen(
         [sys.executable, "-m", "model", "run", "montecarlo", "--draws", "2000000",
          "--summary-only", "--out", str(tmp_path / "mc")],
         cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     time.sleep(3.0)  # well inside the run (about 12 s and 1.9 GB for 2e6 draws here)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1] == "error: interrupted"
-    assert not (tmp_path / "mc" / "summary.csv").exists()  # nothing half-written
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == line
+    assert not (tmp_path / "mc").exists()  # nothing half-written
+    assert not list(tmp_path.glob(".*jevons-staging*"))

@@ -100,7 +100,7 @@ def test_summary_only_writes_only_the_summary_and_removes_a_stale_results_file(t
     assert run_cli("run", "montecarlo", "--draws", "50", "--out", str(out)).returncode == 0
     result = run_cli("run", "montecarlo", "--draws", "60", "--summary-only", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "summary.csv"]
     assert "removed" in result.stderr
     assert (read(out / "summary.csv")["draws"] == 60).all()
 

@@ -93,3 +93,98 @@ def test_a_sweep_that_would_not_fit_in_memory_is_refused(monkeypatch):
 def test_a_bad_memory_limit_is_named():
     result = run_cli("run", "deepseek", env={"JEVONS_MEMORY_LIMIT_GB": "lots"})
     assert_one_line_error(result, "JEVONS_MEMORY_LIMIT_GB", "'lots' is not a positive number")
+
+
+# --- outputs as a set ----------------------------------------------------------------------------
+def _manifest(folder):
+    import json
+
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def test_a_run_writes_a_manifest_naming_its_files_and_inputs(tmp_path):
+    from model.io import sha256_file
+
+    out = tmp_path / "r"
+    assert run_cli("run", "deepseek", "--set", "demand.elasticity=0.8", "--out", str(out)).returncode == 0
+    doc = _manifest(out)
+    assert doc["files"] == {n: sha256_file(out / n) for n in ("results.csv", "summary.csv")}
+    assert doc["meta"]["overrides"] == ["demand.elasticity=0.8"]
+    assert any(k.endswith("deepseek.toml") for k in doc["meta"]["files"])
+    assert not list(tmp_path.glob(".*jevons-staging*"))  # no staging folder left behind
+
+
+def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch):
+    import pandas as pd
+
+    out = tmp_path / "r"
+    assert run_cli("run", "montecarlo", "--draws", "50", "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = pd.DataFrame.to_csv
+    calls = []
+
+    def full_disk_on_second_file(self, path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk_on_second_file)
+    result = run_cli("run", "montecarlo", "--draws", "60", "--out", str(out))
+    assert_one_line_error(result, f"--out {out}: cannot write (No space left on device)")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".*jevons-staging*"))
+
+
+@pytest.mark.parametrize("step", ["manifest", "swap"])
+def test_an_interrupt_at_each_step_of_the_swap_leaves_one_complete_set(tmp_path, monkeypatch, step):
+    from model import io
+
+    out = tmp_path / "r"
+    assert run_cli("run", "montecarlo", "--draws", "50", "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io.OutputSet, "_manifest" if step == "manifest" else "swap", interrupted)
+    result = run_cli("run", "montecarlo", "--draws", "60", "--summary-only", "--out", str(out))
+    assert result.returncode == 130 and result.stderr.strip() == "error: interrupted"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the old set, whole
+    assert not list(tmp_path.glob(".*jevons-staging*"))
+
+
+def test_the_swap_replaces_the_whole_set(tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("run", "montecarlo", "--draws", "50", "--out", str(out)).returncode == 0
+    assert run_cli("run", "montecarlo", "--draws", "60", "--summary-only", "--out", str(out)).returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "summary.csv"]
+    assert _manifest(out)["meta"]["draws"] == 60
+
+
+def test_a_staging_folder_of_a_killed_run_is_removed_by_the_next_run(tmp_path):
+    stale = tmp_path / ".r.jevons-staging-999999999-abc"  # no such process
+    stale.mkdir()
+    (stale / "results.csv").write_text("half")
+    assert run_cli("run", "deepseek", "--out", str(tmp_path / "r")).returncode == 0
+    assert not stale.exists()
+
+
+def test_out_never_replaces_a_folder_of_other_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run_cli("run", "deepseek", "--out", str(tmp_path))
+    assert_one_line_error(result, "holds files that are not this command's outputs (notes.txt)")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_exchange_swaps_two_folders_in_one_step(tmp_path):
+    from model.io import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "old").write_text("1")
+    (b / "new").write_text("2")
+    if not _exchange(a, b):
+        pytest.skip("this file system has no atomic exchange (the fallback is tested above)")
+    assert [p.name for p in a.iterdir()] == ["new"] and [p.name for p in b.iterdir()] == ["old"]

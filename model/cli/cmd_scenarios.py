@@ -97,27 +97,52 @@ def _parse_years(text: str | None, start: int, end: int) -> list[int] | None:
     return years
 
 
-def _out_dir(given: str | None, default_name: str) -> Path:
+RUN_FILES = frozenset({"results.csv", "summary.csv"})
+SWEEP_FILES = frozenset({"results.csv", "grid.csv"})
+
+
+def _out_dir(given: str | None, default_name: str, known: frozenset[str]) -> Path:
+    """The output folder; it must be new, empty or hold only an earlier set of ``known`` files
+    (the set is replaced as a whole, see model.io.OutputSet)."""
+    from model import io
+
     out = Path(given) if given else Path("out") / re.sub(r"[^A-Za-z0-9._-]+", "_", default_name)
-    if out.exists() and not out.is_dir():
-        raise JevonsError(f"--out {out}: exists and is not a folder; allowed: a folder (created "
-                          "when missing)")
+    try:
+        io.check_output_folder(out, known, "--out")
+    except OSError as exc:
+        raise JevonsError(f"--out {out}: cannot read the folder ({exc.strerror}); allowed: a "
+                          "readable folder") from None
     return out
+
+
+def _write_set(out: Path, frames: dict, meta: dict) -> list[Path]:
+    """Write ``frames`` (file name -> frame) as one output set into ``out``."""
+    from model import io
+    from model.output.results_files import write_frame
+
+    try:
+        with io.OutputSet(out, meta) as staging:
+            for name, frame in frames.items():
+                write_frame(staging / name, frame)
+    except OSError as exc:
+        raise JevonsError(f"--out {out}: cannot write ({exc.strerror}); allowed: a writable "
+                          "folder with room for the outputs") from None
+    return [out / name for name in frames]
+
+
+def _inputs(scenario) -> dict:
+    """What a set was made from: the scenario files (with sha256) and the overrides."""
+    from model import io
+    from model.scenarios.files import file_label
+
+    return {"scenario": scenario.name,
+            "files": {file_label(p): io.sha256_file(p) for p in scenario.chain}}
 
 
 def _check_rows(path: Path, rows: int, hint: str) -> None:
     if rows > MAX_RESULT_ROWS:
         raise JevonsError(f"{path}: would have {rows:,} rows; allowed: at most "
                           f"{MAX_RESULT_ROWS:,} ({hint})")
-
-
-def _write(path: Path, frame) -> None:
-    from model.output.results_files import write_frame
-
-    try:
-        write_frame(path, frame)
-    except OSError as exc:
-        raise JevonsError(f"{path}: cannot write ({exc.strerror}); allowed: a writable folder") from None
 
 
 def _n_years(scenario) -> int:
@@ -136,7 +161,7 @@ def cmd_run(args) -> int:
     variables = _parse_variables(args.variables)
     time = scenario.values["time"]
     years = _parse_years(args.years, time["start"], time["end"])
-    out = _out_dir(args.out, scenario.name)
+    out = _out_dir(args.out, scenario.name, RUN_FILES)
     n_years = _n_years(scenario) if years is None else len(years)
     n_variables = len(variables or schema.OUTPUT_UNITS)
     if not args.summary_only:
@@ -149,16 +174,16 @@ def cmd_run(args) -> int:
     summary = summary_frame(run.result, scenario.name, variables, years)
     results = None if args.summary_only else results_frame(run.result, scenario.name, variables, years)
 
-    written = []
-    if results is not None:
-        _write(out / "results.csv", results)
-        written.append(out / "results.csv")
-    elif (out / "results.csv").exists():
-        (out / "results.csv").unlink()
+    frames = {"summary.csv": summary} if results is None else {"results.csv": results,
+                                                                  "summary.csv": summary}
+    stale = results is None and (out / "results.csv").exists()
+    meta = {"command": "run", **_inputs(scenario), "overrides": list(args.overrides),
+            "draws": run.n_draws, "seed": run.seed, "variables": args.variables,
+            "years": args.years, "summary_only": bool(args.summary_only)}
+    written = _write_set(out, frames, meta)
+    if stale:
         sys.stderr.write(f"note: removed {out / 'results.csv'} from an earlier run "
                          "(--summary-only writes summary.csv only)\n")
-    _write(out / "summary.csv", summary)
-    written.append(out / "summary.csv")
 
     shown = [v for v in TABLE_VARIABLES if variables is None or v in variables]
     print(run.summary(shown, None if years is None else table_years(years)).as_text())
@@ -180,7 +205,7 @@ def cmd_sweep(args) -> int:
     variables = _parse_variables(args.variables)
     time = scenario.values["time"]
     years = _parse_years(args.years, time["start"], time["end"])
-    out = _out_dir(args.out, f"{scenario.name}-sweep")
+    out = _out_dir(args.out, f"{scenario.name}-sweep", SWEEP_FILES)
     points = int(np.prod([g.values.size for g in grids], dtype=np.int64))
     n_years = _n_years(scenario) if years is None else len(years)
     _check_rows(out / "results.csv", points * n_years * len(variables or schema.OUTPUT_UNITS),
@@ -188,8 +213,9 @@ def cmd_sweep(args) -> int:
 
     sweep = run_sweep(scenario, grids)
     results = results_frame(sweep.result, scenario.name, variables, years)
-    _write(out / "results.csv", results)
-    _write(out / "grid.csv", sweep.points)
+    meta = {"command": "sweep", **_inputs(scenario), "overrides": list(args.overrides),
+            "grids": list(args.grid), "variables": args.variables, "years": args.years}
+    _write_set(out, {"results.csv": results, "grid.csv": sweep.points}, meta)
 
     last = int(sweep.result.years[-1])
     spend = sweep.result.variables["compute_spend"][:, -1]
