@@ -316,8 +316,11 @@ def test_estimation_fit_is_the_fit_the_study_uses():
     result = event_study(frame, "FIRM", s)
     assert fitted.param("beta") == result.estimation.beta
     assert fitted.residuals.size == 250
-    row = result.summary()
+    row = result.to_row()
     assert row["car"] == result.car and row["sq sums"] == 250 and row["window"] == "[0, 0]"
+    summary = result.summary().to_dict()
+    assert summary["rows"]["CAR"] == result.car and summary["rows"]["SQ sums"] == 250
+    assert "CAR, 95% interval" in summary["rows"] and "FIRM" in str(result.summary())
 
 
 def test_benchmark_without_the_firm_by_hand():

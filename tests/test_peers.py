@@ -70,3 +70,22 @@ def test_the_event_day_move_of_nvidia_itself_does_not_enter(synthetic_market, tm
     frame.loc[later, ["Open", "High", "Low", "Close", "Adj Close"]] *= 0.5  # a further -50% that day
     frame.to_csv(path, index=False)
     assert peer_evidence("2025-02-10").common_move == first
+
+
+def test_pooled_move_is_the_origin_regression_and_what_peer_evidence_reports(synthetic_market):
+    from model.calibration.peers import peer_contributions, peer_weights, pooled_move
+
+    evidence = peer_evidence("2025-02-10")
+    table = evidence.table
+    b, ar = table["exposure"].to_numpy(), table["abnormal_return"].to_numpy()
+    assert pooled_move(table) == evidence.common_move
+    assert pooled_move(table) == pytest.approx(b @ ar / (b @ b), rel=1e-12)
+    subset = list(table.index[:4])  # the chapter's chip peers are such a subset
+    sb, sar = table.loc[subset, "exposure"].to_numpy(), table.loc[subset, "abnormal_return"].to_numpy()
+    assert pooled_move(table, subset) == pytest.approx(sb @ sar / (sb @ sb), rel=1e-12)
+    assert peer_weights(table).sum() == pytest.approx(1.0)
+    assert peer_contributions(table).sum() == pytest.approx(evidence.common_move, rel=1e-12)
+    low, high = evidence.move_interval()
+    noise = np.quantile(evidence.common_move_noise, [0.025, 0.975])
+    assert (low, high) == (pytest.approx(evidence.common_move - noise[1]),
+                           pytest.approx(evidence.common_move - noise[0]))

@@ -89,3 +89,58 @@ def test_implied_estimate_is_deterministic_and_brackets_the_point_solution():
     assert a.draws.tobytes() == b.draws.tobytes()
     lo, hi = a.interval
     assert lo < a.median < hi < 1.0  # a 15% fall on efficiency news implies inelastic demand
+
+
+def test_instant_news_closed_forms_invert_the_valuation_link():
+    from model.engine.valuation import instant_news_elasticity, instant_news_return, least_coverage
+
+    ar = np.array([-0.13, -0.05, 0.02])
+    eps = instant_news_elasticity(ar, 17.4)
+    np.testing.assert_allclose(instant_news_return(eps, 17.4), ar, rtol=1e-12)
+    pre = flat_share(eps)
+    np.testing.assert_allclose(predicted_return(pre, with_news(pre, 17.4, 1.0, 0.0)), ar, rtol=1e-10)
+    assert np.isnan(instant_news_elasticity(-0.9, 17.4))  # beyond what any elasticity can do
+    # the least coverage: with eps = 0 an instant shock covering phi_min gives exactly the fall
+    for factor in (2.0, 11.0, 27.0):
+        phi = least_coverage(-0.13, factor)
+        zero = flat_share(np.zeros(1))
+        edge = predicted_return(zero, with_news(zero, factor, phi, 0.0))
+        assert edge[0] == pytest.approx(-0.13, rel=1e-10)
+    assert least_coverage(-0.13, np.inf) == pytest.approx(0.13 / 0.878)
+
+
+def test_predicted_return_factors_through_the_mean_adoption_weight():
+    from model.engine.valuation import factored_return, mean_adoption_weight
+
+    eps = np.array([0.2, 0.8, 1.0, 1.3])
+    pre = flat_share(eps)
+    got = predicted_return(pre, with_news(pre, 11.0, 0.6, 1.5))
+    w_bar = mean_adoption_weight(pre, 1.5)
+    np.testing.assert_allclose(got, factored_return(eps, 11.0, 0.6, w_bar), rtol=1e-10, atol=1e-14)
+    assert np.all((w_bar > 0) & (w_bar < 1))
+    np.testing.assert_allclose(mean_adoption_weight(pre, 0.0), 1.0, rtol=1e-12)  # instant news
+
+
+def test_jevons_multipliers_known_answer():
+    from model.engine.valuation import jevons_multipliers
+
+    quantity, spend = jevons_multipliers(100.0, np.array([0.5, 1.0]))
+    np.testing.assert_allclose(quantity, [10.0, 100.0])
+    np.testing.assert_allclose(spend, [0.1, 1.0])
+
+
+def test_valuation_default_is_the_facts_data_center_share_rounded():
+    from model.calibration.inputs import valuation_as_of
+    from model.constants import DEFAULT_AS_OF
+
+    assert abs(valuation_as_of(DEFAULT_AS_OF).dc_value_share - Valuation().dc_value_share) < 5e-4
+
+
+def test_spend_growth_anchors_are_the_capex_ratios():
+    from model.calibration.inputs import spend_growth_anchors
+    from model.constants import DEFAULT_AS_OF
+
+    anchors = spend_growth_anchors(DEFAULT_AS_OF)
+    assert anchors["alphabet"] == pytest.approx(59.7 / 52.5 - 1, abs=1e-3)
+    assert anchors["meta"] == pytest.approx(51.3 / 39.2 - 1, abs=2e-3)
+    assert anchors["big4"] == pytest.approx(325 / 223 - 1, abs=2e-3)

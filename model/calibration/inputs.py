@@ -93,3 +93,20 @@ def market_prior(as_of, hardware: HardwareFit | None = None) -> MarketPrior:
         efficiency_doubling_median=halving,
         efficiency_doubling_log_sd=float(np.log(high / low) / (2 * 1.96)),
     )
+
+
+# The pairs of curated facts (2025 expectation, 2024 actual) that bracket the spend growth the
+# market expected before the event (MarketPrior.spend_growth).
+SPEND_GROWTH_ANCHORS = {
+    "alphabet": ("capex_consensus_2025_alphabet_visible_alpha", "capex_2024_alphabet"),
+    "meta": ("capex_consensus_2025_meta_before_guidance", "capex_2024_meta"),
+    "big4": ("capex_2025_big4_yahoo", "capex_2024_big4_yahoo"),
+}
+
+
+def spend_growth_anchors(as_of) -> dict[str, float]:
+    """Expected 2025 capex growth over 2024 as published by ``as_of``, by name of
+    :data:`SPEND_GROWTH_ANCHORS`: ``expected / actual - 1``."""
+    stamp = check_as_of(as_of)
+    return {name: fact_value(expected, stamp) / fact_value(actual, stamp) - 1.0
+            for name, (expected, actual) in SPEND_GROWTH_ANCHORS.items()}

@@ -25,7 +25,7 @@ import pandas as pd
 from model.calibration.estimate import ElasticityEstimate
 from model.constants import EVENT_YEAR, SEED
 from model.engine.params import Params, Segment, ValueCapture
-from model.engine.valuation import Valuation, predicted_return, with_news
+from model.engine.valuation import Valuation, mean_adoption_weight, predicted_return, with_news
 
 ELASTICITY_RANGE = (0.0, 4.0)  # search range; draws outside it are reported as unsolved
 _BISECTION_STEPS = 36  # 4 / 2^36 < 1e-10
@@ -65,6 +65,18 @@ class MarketPrior:
     Assumption bracketed by expectations published before 10 February 2025: street estimates of
     2025 capex of +14% (Alphabet, 59.7 vs 52.5 USD bn) and +31% (Meta, 51.3 vs 39.2), and the
     Big-4 plans of +46% (Yahoo Finance, 325 vs 223, 2025-02-08); facts capex.csv."""
+
+    @property
+    def factor_ratio(self) -> float:
+        """How uncertain the news size is, as a factor: ``exp(2 log-sd)``, the ratio of the two
+        anchors that sit one log-sd either side of the median."""
+        return float(np.exp(2 * self.factor_log_sd))
+
+    def factor_interval(self, z: float = 1.96) -> tuple[float, float]:
+        """The central interval of the news size S, ``median x exp(-/+ z log-sd)`` (95% for
+        the default ``z``)."""
+        low, high = np.exp(np.log(self.factor_median) + np.array([-z, z]) * self.factor_log_sd)
+        return float(low), float(high)
 
 
 def draw_market_inputs(prior: MarketPrior, n: int, seed: int, news: bool = True) -> dict[str, np.ndarray]:
@@ -215,3 +227,106 @@ def implied_grid(abnormal_return: float, residual_sums: np.ndarray, factors, cov
         "elasticity": q[1], "low": q[0], "high": q[2],
         "unsolved_share": 1.0 - solved.mean(axis=1),
     })
+
+
+def central_inputs(prior: MarketPrior, hardware_doubling_years: float) -> dict[str, float]:
+    """One illustrative set of pre-news inputs, the prior's centre: the hardware doubling time
+    given (e.g. the point estimate of the hardware fit), the median algorithmic doubling time
+    and the midpoints of the share drift and of the expected spend growth."""
+    return {
+        "hardware_doubling_years": float(hardware_doubling_years),
+        "efficiency_doubling_years": prior.efficiency_doubling_median,
+        "nvidia_share_drift": float(np.mean(prior.nvidia_share_drift)),
+        "spend_growth": float(np.mean(prior.spend_growth)),
+    }
+
+
+def central_news(prior: MarketPrior) -> tuple[float, float, float]:
+    """The news at the prior's centre: ``(S, phi, years to half adoption)``, the median news
+    size and the midpoints of the coverage and diffusion ranges."""
+    return (prior.factor_median, float(np.mean(prior.coverage)), float(np.mean(prior.diffusion_years)))
+
+
+def with_demand_growth(params: Params, growth) -> Params:
+    """``params`` with the demand shifter's growth of its first segment set to ``growth``; with
+    a fixed growth each elasticity implies its own pre-news spend path (the alternative that
+    :class:`PreNews` avoids)."""
+    segment = dataclasses.replace(params.segments[0], growth=growth)
+    return dataclasses.replace(params, segments=(segment, *params.segments[1:]))
+
+
+def instant_shock_returns(inputs: dict, elasticities, factors, discount_rates,
+                          valuation: Valuation | None = None) -> np.ndarray:
+    """Predicted returns from the valuation link on news of an instant shock covering all
+    demand, for every discount rate, news size and elasticity (shape ``(rates, factors,
+    elasticities)``), the pre-news path held at ``inputs``; one vectorised model run."""
+    valuation = valuation or Valuation()
+    rate, factor, eps = (a.ravel() for a in np.meshgrid(np.asarray(discount_rates, dtype=float),
+                                                         np.asarray(factors, dtype=float),
+                                                         np.asarray(elasticities, dtype=float),
+                                                         indexing="ij"))
+    pre = pre_news(inputs).at(eps)
+    got = predicted_return(pre, with_news(pre, factor, 1.0, 0.0),
+                           dataclasses.replace(valuation, discount_rate=rate))
+    return got.reshape(len(discount_rates), len(factors), len(elasticities))
+
+
+@dataclass(frozen=True)
+class PreNewsComparison:
+    """Predicted return and mean adoption weight against the elasticity, for the pre-news path
+    held at the expected spend growth (``held_*``, :class:`PreNews`) and for the demand
+    shifter's growth held fixed instead (``fixed_*``)."""
+
+    elasticity: np.ndarray
+    held_return: np.ndarray
+    fixed_return: np.ndarray
+    held_weight: np.ndarray
+    fixed_weight: np.ndarray
+
+
+def compare_pre_news_paths(inputs: dict, factor: float, coverage: float, diffusion_years: float,
+                           elasticities, valuation: Valuation | None = None) -> PreNewsComparison:
+    """:class:`PreNewsComparison` for one set of ``inputs`` (e.g. :func:`central_inputs`) and one
+    piece of news; with the demand growth fixed, it is fixed at ``inputs["spend_growth"]``."""
+    valuation = valuation or Valuation()
+    eps = np.asarray(elasticities, dtype=float)
+    held = pre_news(inputs).at(eps)
+    fixed = with_demand_growth(held, inputs["spend_growth"])
+    returns = [predicted_return(p, with_news(p, factor, coverage, diffusion_years), valuation)
+               for p in (held, fixed)]
+    weights = [mean_adoption_weight(p, diffusion_years, valuation) for p in (held, fixed)]
+    return PreNewsComparison(eps, returns[0], returns[1], weights[0], weights[1])
+
+
+@dataclass(frozen=True)
+class NonMonotone:
+    """Where a predicted-return curve turns: its lowest point and the returns it reaches twice."""
+
+    elasticity_at_minimum: float
+    minimum: float
+    ambiguous_above: float
+    """The largest return reached at or below the minimum's elasticity: every return between
+    ``minimum`` and it is reached by two elasticities."""
+
+
+def non_monotone_range(elasticity, returns) -> NonMonotone:
+    """The turning point of a predicted-return curve over ``elasticity`` (ascending).
+
+    Raises ValueError when the minimum lies at an end of the grid (the curve does not turn).
+    """
+    returns = np.asarray(returns, dtype=float)
+    lowest = int(np.argmin(returns))
+    if not 0 < lowest < returns.size - 1:
+        raise ValueError("the curve has no interior minimum: it does not turn on this grid")
+    return NonMonotone(float(np.asarray(elasticity)[lowest]), float(returns[lowest]),
+                       float(returns[: lowest + 1].max()))
+
+
+def grid_value(grid: pd.DataFrame, factor: float, coverage: float, column: str = "elasticity") -> float:
+    """One cell of :func:`implied_grid`: ``column`` at news size ``factor`` and ``coverage``."""
+    return grid.loc[(grid["factor"] == factor) & (grid["coverage"] == coverage), column].item()
+
+
+def share_of_draws_below(estimate: ElasticityEstimate, threshold: float = 1.0) -> float:
+    """The share of an estimate's (solved) draws below ``threshold``."""
+    return float(np.mean(estimate.draws < threshold))

@@ -34,6 +34,11 @@ from model.event_study import (
     locate_windows,
 )
 
+# The peers whose business is power and data-center buildings rather than chips (Oracle rents
+# out GPU capacity in data centers it builds): their event-day fall was about power demand as
+# much as about Nvidia's news (the chapter "What the market priced").
+POWER_AND_INFRASTRUCTURE = ("VST", "CEG", "VRT", "ORCL")
+
 
 @dataclass(frozen=True)
 class PeerEvidence:
@@ -43,6 +48,12 @@ class PeerEvidence:
     common_move: float  # F_hat
     common_move_noise: np.ndarray  # F_hat computed on each estimation-window day
     anchor: str
+
+    def move_interval(self, level: float = 0.95) -> tuple[float, float]:
+        """The central ``level`` interval of the pooled move: ``F_hat`` minus the upper and
+        lower quantiles of the ordinary-day noise."""
+        low, high = np.quantile(self.common_move_noise, [(1 - level) / 2, (1 + level) / 2])
+        return self.common_move - high, self.common_move - low
 
 
 def peer_evidence(as_of, basket: str = "deepseek", anchor: str = "NVDA",
@@ -78,7 +89,33 @@ def peer_evidence(as_of, basket: str = "deepseek", anchor: str = "NVDA",
     b = table["exposure"].to_numpy()
     if np.sum(b**2) <= 0 or np.all(b <= 0):
         raise JevonsError(f"basket {basket!r}: no peer co-moves with {anchor} before the event")
-    move = float(sm.OLS(table["abnormal_return"].to_numpy(), b).fit().params[0])
+    move = pooled_move(table)
     noise = (b @ np.vstack(peer_resid)) / np.sum(b**2)  # the same estimator on ordinary days
     return PeerEvidence(table, move, noise, anchor)
 
+
+
+def pooled_move(table: pd.DataFrame, tickers=None) -> float:
+    """The pooled Nvidia-equivalent move ``F_hat = sum b_i AR_i / sum b_i^2`` of the peers
+    ``tickers`` (default: every row of ``table``), by OLS through the origin of their
+    ``abnormal_return`` on their ``exposure``: the estimator of :func:`peer_evidence`."""
+    rows = table if tickers is None else table.loc[list(tickers)]
+    return float(sm.OLS(rows["abnormal_return"].to_numpy(), rows["exposure"].to_numpy()).fit().params[0])
+
+
+def peer_weights(table: pd.DataFrame) -> pd.Series:
+    """Each peer's weight ``b_i^2 / sum b_j^2`` in the pooled move (they sum to one)."""
+    squared = table["exposure"] ** 2
+    return squared / squared.sum()
+
+
+def peer_contributions(table: pd.DataFrame) -> pd.Series:
+    """Each peer's term ``b_i AR_i / sum b_j^2`` of the pooled move (they sum to ``F_hat``)."""
+    return table["exposure"] * table["abnormal_return"] / (table["exposure"] ** 2).sum()
+
+
+def largest_and_smallest(table: pd.DataFrame, tickers, column: str) -> dict[str, str]:
+    """The tickers among ``tickers`` with the largest and the smallest ``column``:
+    ``{"largest": ..., "smallest": ...}``."""
+    values = table.loc[list(tickers), column]
+    return {"largest": values.idxmax(), "smallest": values.idxmin()}

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.constants import EVENT_YEAR
+from model.engine.efficiency import MID_YEAR, diffusion_weight
 from model.engine.params import Num, Params, Shock
 from model.engine.simulation import simulate
 
@@ -103,3 +104,65 @@ def predicted_return(pre: Params, post: Params, valuation: Valuation | None = No
              / present_value(before.years, before.variables[variable], valuation, news_date))
     weight = valuation.dc_value_share if exposure is None else exposure
     return np.asarray(weight, dtype=float) * (ratio - 1.0)
+
+
+def instant_news_return(elasticity: Num, factor: Num, dc_value_share: Num = Valuation.dc_value_share):
+    """Predicted return on news of an instant shock of size ``factor`` covering all demand,
+    with isoelastic demand: ``w_dc (S^(eps - 1) - 1)``, whatever the discount rate, margin or
+    growth path (the closed form of :func:`predicted_return` for that news)."""
+    elasticity = np.asarray(elasticity, dtype=float)
+    return np.asarray(dc_value_share, dtype=float) * (np.asarray(factor, dtype=float) ** (elasticity - 1.0) - 1.0)
+
+
+def instant_news_elasticity(abnormal_return: Num, factor: Num, dc_value_share: Num = Valuation.dc_value_share):
+    """The elasticity at which an instant, fully covering shock of size ``factor`` predicts
+    ``abnormal_return``: ``1 + ln(1 + AR / w_dc) / ln S`` (the inverse of
+    :func:`instant_news_return`; NaN where ``AR <= -w_dc``)."""
+    ratio = 1.0 + np.asarray(abnormal_return, dtype=float) / np.asarray(dc_value_share, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 1.0 + np.where(ratio > 0, np.log(np.where(ratio > 0, ratio, 1.0)), np.nan) / np.log(factor)
+
+
+def least_coverage(abnormal_return: Num, factor: Num, dc_value_share: Num = Valuation.dc_value_share):
+    """The least coverage phi at which an instant shock of size ``factor`` with perfectly
+    inelastic demand (eps = 0) reproduces a fall ``abnormal_return < 0``:
+    ``|AR| / (w_dc (1 - 1/S))``; ``factor = inf`` gives the bound for any news size,
+    ``|AR| / w_dc``."""
+    factor = np.asarray(factor, dtype=float)
+    return -np.asarray(abnormal_return, dtype=float) / (np.asarray(dc_value_share, dtype=float) * (1.0 - 1.0 / factor))
+
+
+def mean_adoption_weight(pre: Params, diffusion_years: Num, valuation: Valuation | None = None,
+                         variable: str = "nvidia_dc_revenue", news_date: float = EVENT_YEAR) -> np.ndarray:
+    """The adoption weight of news at ``news_date`` averaged with present-value weights of the
+    pre-news revenue path: ``w_bar = PV(R_pre w) / PV(R_pre)`` (one value per draw).
+
+    ``w(t)`` is the logistic adoption weight reaching one half after ``diffusion_years``, taken
+    at the middle of each calendar year, as :func:`with_news` applies it. The predicted return
+    on news of size S covering a share phi then factors into
+    ``w_dc phi w_bar (S^(eps - 1) - 1)`` (see :func:`factored_return`).
+    """
+    valuation = valuation or Valuation()
+    run = simulate(dataclasses.replace(pre, end=valuation.horizon_end))
+    half = np.asarray(diffusion_years, dtype=float)
+    adoption = diffusion_weight(run.years + MID_YEAR, news_date, half.reshape(-1, 1) if half.ndim else half,
+                                "logistic")
+    revenue = run.variables[variable]
+    return (present_value(run.years, revenue * adoption, valuation, news_date)
+            / present_value(run.years, revenue, valuation, news_date))
+
+
+def factored_return(elasticity: Num, factor: Num, coverage: Num, adoption_weight: Num,
+                    dc_value_share: Num = Valuation.dc_value_share):
+    """The predicted return in factored form, ``w_dc phi w_bar (S^(eps - 1) - 1)``, with
+    ``w_bar`` from :func:`mean_adoption_weight`."""
+    return (np.asarray(coverage, dtype=float) * np.asarray(adoption_weight, dtype=float)
+            * instant_news_return(elasticity, factor, dc_value_share))
+
+
+def jevons_multipliers(factor: Num, elasticity: Num) -> tuple[np.ndarray, np.ndarray]:
+    """How news making useful work ``factor`` times cheaper changes demand for it and spending
+    on it with isoelastic demand: ``(S^eps, S^(eps - 1))`` (quantity, spend)."""
+    factor = np.asarray(factor, dtype=float)
+    elasticity = np.asarray(elasticity, dtype=float)
+    return factor ** elasticity, factor ** (elasticity - 1.0)

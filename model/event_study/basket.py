@@ -154,3 +154,31 @@ def corrado_rank_test(abnormal: np.ndarray, event_days: np.ndarray) -> BasketTes
     s_u = np.sqrt(np.mean(u_bar**2))
     n = int(event_days.sum())
     return _normal(float(u_bar[event_days].sum() / (np.sqrt(n) * s_u)))
+
+
+def kolari_pynnonen_bmp_factor(rbar, n: int):
+    """The Kolari-Pynnonen scaling of BMP's t: ``sqrt((1 - rbar) / (1 + (N - 1) rbar))``."""
+    rbar = np.asarray(rbar, dtype=float)
+    return np.sqrt((1.0 - rbar) / (1.0 + (n - 1) * rbar))
+
+
+def bmp_critical_value(n: int, level: float = 0.05) -> float:
+    """The two-sided critical value of the BMP (and Kolari-Pynnonen BMP) t for ``n`` firms:
+    the ``1 - level/2`` quantile of t(N - 1)."""
+    return float(stats.t.ppf(1.0 - level / 2.0, n - 1))
+
+
+def kolari_pynnonen_critical_correlation(bmp_stat: float, n: int, level: float = 0.05) -> float:
+    """The average residual correlation at which the Kolari-Pynnonen BMP test of a basket of
+    ``n`` firms with raw BMP statistic ``bmp_stat`` stops rejecting at ``level`` (two-sided).
+
+    Solves ``|t_BMP| sqrt((1 - r) / (1 + (N - 1) r)) = t_{N-1, 1 - level/2}``; the left side
+    falls from ``|t_BMP|`` at r = 0 to 0 at r = 1, so the root is unique. Returns 0 when the raw
+    statistic does not reject at all.
+    """
+    critical = bmp_critical_value(n, level)
+    if abs(bmp_stat) <= critical:
+        return 0.0
+    # closed form of the equation above: (1 - r) / (1 + (N - 1) r) = q
+    q = (critical / abs(bmp_stat)) ** 2
+    return float((1.0 - q) / (1.0 + (n - 1) * q))

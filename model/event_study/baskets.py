@@ -104,3 +104,9 @@ def get_basket(name: str, path: str | Path = BASKETS_FILE) -> Basket:
             f"unknown basket {name!r} in {_where(Path(path))}; known baskets: {', '.join(baskets)}"
         )
     return baskets[name]
+
+
+def ticker_categories(path: str | Path = BASKETS_FILE) -> dict[str, str]:
+    """The label of the ``category`` basket each ticker belongs to (the last one listed if it
+    is in several)."""
+    return {t: b.label for b in load_baskets(path).values() if b.kind == "category" for t in b.tickers}

@@ -34,3 +34,10 @@ def benchmark_without(market_return, firm_return, weight):
     if np.any((weight < 0) | (weight >= 1)):
         raise ValueError("weight must lie in [0, 1)")
     return (np.asarray(market_return, dtype=float) - contribution(firm_return, weight)) / (1.0 - weight)
+
+
+def abnormal_return_without(firm_return, market_return, weight, alpha, beta):
+    """The market-model abnormal return against the index without the firm:
+    ``R_i - alpha - beta R_m^{(-i)}``, with the same ``alpha`` and ``beta``."""
+    return (np.asarray(firm_return, dtype=float) - alpha
+            - beta * benchmark_without(market_return, firm_return, weight))

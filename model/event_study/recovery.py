@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from model.errors import DataError
@@ -62,3 +64,43 @@ def car_recovery(result: EventStudyResult, fraction: float = 0.5) -> int | None:
         if sign * row.car <= sign * target:
             return row.day
     return None
+
+
+@dataclass(frozen=True)
+class EventCloses:
+    """The close before the event and on day 0, and the raw return between them."""
+
+    date_before: pd.Timestamp
+    close_before: float
+    close_day0: float
+
+    @property
+    def raw_return(self) -> float:
+        """``close_day0 / close_before - 1`` (unadjusted closes, as reported on the day)."""
+        return self.close_day0 / self.close_before - 1.0
+
+
+def event_closes(close: pd.Series, event_date) -> EventCloses:
+    """The last close before ``event_date`` and the close on it (``close`` by trading day)."""
+    day0 = parse_date(event_date, "event date")
+    upto = close.dropna().sort_index().loc[:day0]
+    if len(upto) < 2 or upto.index[-1] != day0:
+        raise DataError(f"{day0:%Y-%m-%d}: needs a close on the day and one before it")
+    return EventCloses(pd.Timestamp(upto.index[-2]), float(upto.iloc[-2]), float(upto.iloc[-1]))
+
+
+def event_windows_with_recovery(half_day: int | None, close_day: int,
+                                date_before) -> dict[str, tuple[int, int]]:
+    """The event windows of the book's CAR table: [0, 0], [0, 1], [-1, 5], then the two
+    recovery windows, labelled by their definition.
+
+    ``half_day`` is the :func:`car_recovery` day (None: not within the search, no window),
+    ``close_day`` the event day of :func:`close_recovery` and ``date_before`` the last trading
+    day before the event, whose close is the level recovered.
+    """
+    windows = {"[0, 0]": (0, 0), "[0, 1]": (0, 1), "[-1, 5]": (-1, 5)}
+    if half_day is not None:
+        windows[f"[0, {half_day}], CAR regains half of AR_0"] = (0, int(half_day))
+    label = f"[0, {close_day}], close regains the {pd.Timestamp(date_before):%d %B} close"
+    windows[label] = (0, int(close_day))
+    return windows

@@ -20,6 +20,7 @@ import numpy as np
 
 from model.event_study.basket import BasketTest, CrossSection
 from model.event_study.single import PermutationTest, SQTest, TTest
+from model.summary import Summary, interval_label, interval_text
 
 CI_METHOD = "estimate -/+ Student-t quantile (residual df of the estimation window) x standard error"
 
@@ -107,7 +108,27 @@ class EventStudyResult:
     def to_json(self) -> str:
         return dumps(self.to_dict())
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
+        """The CAR with its interval, the fitted model and the three tests, printable."""
+        est, tests = self.estimation, self.tests
+        rows = [
+            ("event window", f"[{self.window[0]}, {self.window[1]}] "
+                             f"({self.abnormal_returns[0].date} to {self.abnormal_returns[-1].date})"),
+            ("model", f"{self.model} against {self.benchmark}" + (f" and {self.factor}" if self.factor else "")),
+            ("estimation window", f"{est.start} to {est.end} (L = {est.n}, gap {self.gap})"),
+            ("beta", est.beta),
+            ("CAR", self.car),
+            (interval_label("CAR", self.confidence), interval_text(self.car_ci)),
+            ("standard error", self.car_se),
+            ("t", tests.t.stat), ("t p", tests.t.p),
+            ("SQ p", tests.sq.p), ("SQ sums", tests.sq.n_sums),
+            (interval_label("SQ", self.confidence), interval_text(tests.sq.ci)),
+            ("permutation p", tests.permutation.p),
+        ]
+        return Summary.of(f"Event study of {self.ticker} on {self.event_date}", rows,
+                          notes=(CI_METHOD, "p two-sided; an SQ p of 0 is below 1 / (SQ sums)"))
+
+    def to_row(self) -> dict:
         """One flat row: the CAR with its standard error and interval, and every test's p."""
         first, last = self.abnormal_returns[0], self.abnormal_returns[-1]
         return {

@@ -182,3 +182,22 @@ def locate_windows(
         gap=int(gap),
         event_position=position,
     )
+
+
+def event_day_of(dates: pd.DatetimeIndex, event_date, date) -> int:
+    """Event time (trading days after day 0) of the last trading day in ``dates`` on or before
+    ``date``; e.g. the event day of the as-of date.
+
+    Raises
+    ------
+    DataError
+        When ``event_date`` is not one of ``dates`` or ``date`` comes before the first of them.
+    """
+    day0 = parse_date(event_date, "event date")
+    stamp = parse_date(date, "date")
+    if day0 not in dates:
+        raise DataError(f"{_day(day0)} is not a trading day of the series")
+    position = int(dates.searchsorted(stamp, side="right")) - 1
+    if position < 0:
+        raise DataError(f"{_day(stamp)} comes before the first trading day {_day(dates[0])}")
+    return position - int(dates.get_loc(day0))
