@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.calibration import combine, evidence
+from model.calibration import combine, evidence, grid_density
 from model.calibration.estimate import ElasticityEstimate
 from model.errors import JevonsError
 
@@ -59,12 +59,59 @@ def test_same_seed_same_draws():
     assert not np.array_equal(one.estimate.draws, combine.combine(a, b, seed=6).estimate.draws)
 
 
+# --- grid densities (model.calibration.grid_density) ---------------------------------------------
 def test_log_density_is_scipys_kernel_density_away_from_the_bounds():
     from scipy.stats import gaussian_kde
 
     draws = normal(2.0, 0.3, 3000, seed=16).draws
     x = np.linspace(1.0, 3.0, 50)
-    np.testing.assert_allclose(combine.log_density(draws, x), gaussian_kde(draws).logpdf(x), rtol=1e-9)
+    np.testing.assert_allclose(grid_density.log_density(draws, x, combine.SUPPORT),
+                               gaussian_kde(draws).logpdf(x), rtol=1e-9)
+    assert grid_density.bandwidth(draws) == pytest.approx(gaussian_kde(draws).factor * np.std(draws, ddof=1))
+
+
+def test_reflected_density_integrates_to_one_on_its_support():
+    draws = np.random.default_rng(3).uniform(0.0, 0.2, 2000)  # piled against the lower bound
+    edges = np.linspace(0.0, 4.0, 4001)
+    mids = 0.5 * (edges[:-1] + edges[1:])
+    mass = np.exp(grid_density.log_density(draws, mids, (0.0, 4.0))).sum() * (edges[1] - edges[0])
+    assert mass == pytest.approx(1.0, abs=1e-6)
+
+
+def test_log_kde_is_exact_far_in_the_tails():
+    draws = np.array([0.0, 1.0])
+    x = np.array([60.0])  # exp of the log density underflows; the log does not
+    # the nearer draw dominates: log(1/2) + log N(60; 1, 0.5^2) (the other term is e^-238 smaller)
+    expected = np.log(0.5) - 0.5 * (59.0 / 0.5) ** 2 - np.log(0.5 * np.sqrt(2 * np.pi))
+    np.testing.assert_allclose(grid_density.log_kde(draws, x, 0.5), expected, rtol=1e-12)
+
+
+def test_log_mean_exp_matches_the_direct_formula_and_survives_large_logs():
+    x = np.log(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 9.0]]))
+    np.testing.assert_allclose(grid_density.log_mean_exp(x, axis=1), np.log([2.0, 6.0]), rtol=1e-14)
+    big = np.array([-1000.0, -1000.0 + np.log(3.0)])
+    assert grid_density.log_mean_exp(big, axis=0) == pytest.approx(-1000.0 + np.log(2.0), rel=1e-14)
+    assert grid_density.log_mean_exp(np.full(3, -np.inf), axis=0) == -np.inf
+
+
+def test_normal_density_on_a_grid_gives_its_quantiles_and_interval():
+    from scipy.stats import norm
+
+    edges = np.linspace(-8.0, 12.0, 20001)
+    mids = 0.5 * (edges[:-1] + edges[1:])
+    p = grid_density.normalise(-0.5 * ((mids - 2.0) / 1.5) ** 2)
+    assert p.sum() == pytest.approx(1.0)
+    q = grid_density.quantiles_from_grid(mids, p, [0.05, 0.5, 0.9])
+    np.testing.assert_allclose(q, norm.ppf([0.05, 0.5, 0.9], 2.0, 1.5), atol=1e-4)
+    lo, hi = grid_density.interval_from_grid(mids, p)
+    np.testing.assert_allclose([lo, hi], 2.0 + 1.5 * np.array([-1.959964, 1.959964]), atol=1e-4)
+
+
+def test_grid_quantiles_are_linear_within_a_cell():
+    values = np.array([0.5, 1.5, 2.5])  # cells [0, 1], [1, 2], [2, 3]
+    p = np.array([0.25, 0.5, 0.25])
+    np.testing.assert_allclose(grid_density.quantiles_from_grid(values, p, [0.0, 0.125, 0.5, 1.0]),
+                               [0.0, 0.5, 1.5, 3.0])
 
 
 def test_densities_integrate_to_one_within_the_support():

@@ -26,4 +26,6 @@ def test_forecast_summary():
     assert f.median == pytest.approx(50.5)
     lo, hi = f.interval
     assert lo == pytest.approx(np.quantile(np.arange(1.0, 101.0), 0.025))
-    assert f.summary()["baseline"] == 50.0
+    assert f.to_dict()["baseline"] == 50.0
+    text = str(f.summary())
+    assert "forecast, 95% interval" in text and "50.0" in text

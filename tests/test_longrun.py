@@ -90,4 +90,5 @@ def test_real_data_as_of_the_cutoff(mirror):
     trend = fit.elasticity("price-performance + trend")
     width = lambda d: d["interval"][1] - d["interval"][0]  # noqa: E731
     assert width(trend) > 1.5 * width(free)
-    assert fit.summary()["n"] == 8
+    assert fit.to_dict()["n"] == 8
+    assert "elasticity with a trend, 95% interval" in str(fit.summary())

@@ -25,6 +25,7 @@ the whole Sobol design is a single vectorised :func:`model.engine.simulation.sim
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -255,6 +256,18 @@ def convergence_table(small: pd.DataFrame, large: pd.DataFrame) -> pd.DataFrame:
     out.attrs.update({"n": small.attrs["n"], "rows": small.attrs["rows"] + large.attrs["rows"],
                       "seed": small.attrs["seed"]})
     return out
+
+
+def indices_of(frame: pd.DataFrame, output: str) -> pd.DataFrame:
+    """The rows of a :func:`sobol_indices` frame for one output, indexed by parameter."""
+    return frame[frame["output"] == output].set_index("parameter")
+
+
+def timed(function: Callable, *args, **kwargs) -> tuple[object, float]:
+    """``function(*args, **kwargs)`` and the wall-clock seconds it took."""
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
 
 
 def _logged(model: Model, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -10,7 +10,7 @@ their product, times the external-evidence prior if one is given:
 Each f is a Gaussian kernel density estimate of the draws (Scott's bandwidth, as scipy's
 ``gaussian_kde``; computed in logs so far-apart estimates do not underflow) reflected at the ends of the search range so no mass leaks past them (Schuster 1985);
 the product is taken in logs on a fine grid and the combined draws are sampled from the grid with a
-seeded generator. Kernel smoothing widens each density a little, so the combined interval errs on
+seeded generator (the kernel densities are in :mod:`model.calibration.grid_density`). Kernel smoothing widens each density a little, so the combined interval errs on
 the wide side.
 
 **Consistency.** Could one elasticity have produced both? Draw eps_market and eps_capex
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.calibration.estimate import ElasticityEstimate
+from model.calibration.grid_density import log_density
 from model.constants import SEED
 from model.errors import JevonsError
 
@@ -67,32 +68,6 @@ def _check(estimate: ElasticityEstimate, name: str) -> np.ndarray:
     return draws
 
 
-def bandwidth(draws: np.ndarray) -> float:
-    """Scott's rule, as scipy's ``gaussian_kde`` uses it: sd x n^(-1/5)."""
-    return float(np.std(draws, ddof=1) * draws.size ** (-0.2))
-
-
-def _log_kde(draws: np.ndarray, x: np.ndarray, h: float, block: int = 64) -> np.ndarray:
-    """Log of the Gaussian kernel density of ``draws`` at ``x``: exact in the far tails (where
-    the density underflows, its log does not), in blocks of ``x`` to bound memory."""
-    out = np.empty(x.size)
-    norm = np.log(draws.size * h * np.sqrt(2.0 * np.pi))
-    for lo in range(0, x.size, block):
-        z = -0.5 * ((x[lo:lo + block, None] - draws[None, :]) / h) ** 2
-        top = z.max(axis=1, keepdims=True)
-        out[lo:lo + block] = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0] - norm
-    return out
-
-
-def log_density(draws: np.ndarray, x: np.ndarray, support: tuple[float, float] = SUPPORT) -> np.ndarray:
-    """Log of a kernel density estimate of ``draws`` at ``x``, reflected at both ends of ``support``
-    (Scott's bandwidth)."""
-    h = bandwidth(draws)
-    lo, hi = support
-    parts = [_log_kde(draws, x, h), _log_kde(draws, 2 * lo - x, h), _log_kde(draws, 2 * hi - x, h)]
-    return np.logaddexp.reduce(np.vstack(parts), axis=0)
-
-
 def difference_test(a: np.ndarray, b: np.ndarray, rng: np.random.Generator,
                     draws: int = DIFFERENCE_DRAWS) -> tuple[float, float]:
     """Median of a - b over independent resamples and the two-sided sign p-value."""
@@ -117,9 +92,9 @@ def combine(market: ElasticityEstimate, capex: ElasticityEstimate,
     c = _check(capex, "capex-implied")
     edges = np.linspace(*SUPPORT, GRID_CELLS + 1)
     grid = 0.5 * (edges[:-1] + edges[1:])
-    logs = {"market": log_density(m, grid), "capex": log_density(c, grid)}
+    logs = {"market": log_density(m, grid, SUPPORT), "capex": log_density(c, grid, SUPPORT)}
     if prior is not None:
-        logs["prior"] = log_density(_check(prior, "prior"), grid)
+        logs["prior"] = log_density(_check(prior, "prior"), grid, SUPPORT)
     total = sum(logs.values())
     densities = {}
     for name, lp in {**logs, "combined": total}.items():

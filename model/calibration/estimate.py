@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-INTERVAL = 0.95  # every reported interval is a central 95% interval unless stated
+from model.summary import LEVEL, Summary, interval_label, interval_text
+
+INTERVAL = LEVEL  # every reported interval is a central 95% interval unless stated
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,23 @@ class ElasticityEstimate:
         lo, hi = np.quantile(self.draws, [tail, 1.0 - tail])
         return float(lo), float(hi)
 
-    def summary(self) -> dict:
+    @property
+    def level(self) -> float:
+        """Coverage of :attr:`interval`."""
+        return INTERVAL
+
+    def summary(self) -> Summary:
+        """The estimate in a few lines (text in a terminal, HTML in a notebook)."""
+        rows = [("median", self.median), (interval_label("elasticity", INTERVAL),
+                                          interval_text(self.interval)),
+                ("draws", int(self.draws.size))]
+        if self.unsolved_share:
+            rows.append(("share of draws with no solution", self.unsolved_share))
+        return Summary.of(f"Elasticity of demand for compute: {self.method}", rows,
+                          notes=self.notes)
+
+    def to_dict(self) -> dict:
+        """The estimate as JSON-ready values (``jevons calibrate --json``)."""
         return {
             "elasticity": self.median,
             "interval": list(self.interval),

@@ -178,3 +178,18 @@ def prior(as_of=DEFAULT_AS_OF, *, draws: int = 4000, seed: int = SEED,
         method=f"prior from external evidence dated on or before {stamp:%Y-%m-%d}",
         draws=eps, notes=(f"lognormal, log sd {spec.log_sd:g}", *used),
     )
+
+
+def later_row(as_of, evidence_id: str) -> pd.Series:
+    """The row of :func:`later_evidence` for ``evidence_id`` (published after ``as_of``).
+
+    Raises
+    ------
+    JevonsError
+        When ``evidence_id`` was already public on ``as_of`` (or is not listed).
+    """
+    later = later_evidence(as_of)
+    rows = later[later["id"] == evidence_id]
+    if rows.empty:
+        raise JevonsError(f"evidence {evidence_id!r} is not later evidence as of {parse_date(as_of, 'as_of'):%Y-%m-%d}")
+    return rows.iloc[0]

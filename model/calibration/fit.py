@@ -29,7 +29,9 @@ from model.calibration.market import MarketPrior, draw_market_inputs, implied_es
 from model.calibration.peers import PeerEvidence, peer_evidence
 from model.constants import DEFAULT_AS_OF, SEED
 from model.data.facts import fact, fact_value
+from model.engine.closed_forms import jevons_factor
 from model.errors import DataError
+from model.summary import LEVEL, Summary
 
 GRID_FACTORS = (2.0, 3.0, 5.0, 8.0, 11.0, 17.0, 27.0, 40.0, 60.0)
 GRID_COVERAGES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -52,22 +54,55 @@ class Calibration:
     combination: object  # model.calibration.combine.Combination
     forecasts: dict[str, Forecast] = field(default_factory=dict)
 
+    def summary(self) -> Summary:
+        """What ``jevons calibrate`` prints: the elasticity from each piece of evidence, their
+        combination, the hardware trend and the forecasts beside their naive baselines."""
+        def est(e: ElasticityEstimate) -> str:
+            lo, hi = e.interval
+            return f"{e.median:.2f} ({lo:.2f} to {hi:.2f})"
+
+        rows = [
+            (f"market-implied, {self.event.ticker} (abnormal return "
+             f"{self.event.abnormal_return:+.1%})", est(self.market)),
+            (f"market-implied, peers (Nvidia-equivalent move {self.peers.common_move:+.1%})",
+             est(self.market_peers)),
+            ("capex-implied (the 2025 plans)", est(self.capex.estimate)),
+        ]
+        if self.external_prior is not None:
+            rows.append(("prior from evidence dated before the as-of date", est(self.external_prior)))
+        rows.append(("combined", est(self.combination.estimate)))
+        lo, hi = self.hardware.ci95
+        rows.append(("hardware price-performance doubling time (years)",
+                     f"{self.hardware.doubling_years:.2f} ({lo:.2f} to {hi:.2f}), "
+                     f"{self.hardware.n} chips"))
+        forecasts = pd.DataFrame([
+            {"forecast": name, "unit": f.unit, "median": round(f.median, 1),
+             f"{LEVEL:.0%} interval": f"{f.interval[0]:.1f} to {f.interval[1]:.1f}",
+             "naive baseline": round(f.baseline, 1)}
+            for name, f in self.forecasts.items()])
+        baselines = tuple(f"baseline of {name}: {f.baseline_label}, as of {f.baseline_as_of}."
+                          for name, f in self.forecasts.items())
+        return Summary.of(f"Fit as of {self.as_of:%Y-%m-%d}: each elasticity of demand for compute "
+                          f"as its median ({LEVEL:.0%} interval)", rows,
+                          tables=[("forecasts", forecasts)] if len(forecasts) else (),
+                          notes=(self.combination.verdict, *baselines))
+
     def to_dict(self) -> dict:
         """The JSON document of ``jevons calibrate --json``."""
         combined = self.combination.estimate
         return {
             "as_of": f"{self.as_of:%Y-%m-%d}",
-            "market_implied": self.market.summary() | {
+            "market_implied": self.market.to_dict() | {
                 "abnormal_return": self.event.abnormal_return,
                 "abnormal_return_ci": list(self.event.result.car_ci),
                 "ticker": self.event.ticker,
-                "peers": self.market_peers.summary() | {
+                "peers": self.market_peers.to_dict() | {
                     "nvidia_equivalent_move": self.peers.common_move,
                 },
             },
-            "capex_implied": self.capex.estimate.summary() | self.capex.identification(),
-            "external_prior": None if self.external_prior is None else self.external_prior.summary(),
-            "combined": combined.summary() | {
+            "capex_implied": self.capex.estimate.to_dict() | self.capex.identification(),
+            "external_prior": None if self.external_prior is None else self.external_prior.to_dict(),
+            "combined": combined.to_dict() | {
                 "consistent": bool(self.combination.consistent),
                 "p_value": float(self.combination.p_value),
                 "verdict": self.combination.verdict,
@@ -77,7 +112,7 @@ class Calibration:
                 "interval": list(self.hardware.ci95),
                 "chips": self.hardware.n,
             },
-            "forecasts": {name: f.summary() for name, f in self.forecasts.items()},
+            "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()},
         }
 
 
@@ -170,3 +205,41 @@ def nvidia_base_revenue(as_of) -> float:
     quarters = sum(fact_value(f"nvda_dc_revenue_fy2025_q{q}", as_of) for q in (1, 2, 3))
     share = fact_value("nvda_dc_revenue_fy2025_q3", as_of) / fact_value("nvda_revenue_fy2025_q3", as_of)
     return quarters + fact_value("nvda_revenue_guidance_fy2025_q4", as_of) * share
+
+
+def news_spend_multiplier(elasticity: np.ndarray, prior: MarketPrior, seed: int = SEED) -> dict[str, np.ndarray]:
+    """What the DeepSeek news does to compute spend once adopted, for each elasticity draw.
+
+    The news is drawn as in the market-implied fit (size S and coverage phi from ``prior``, one
+    draw per elasticity, stream ``seed + 5``). Returns ``multiplier`` = J = 1 - phi + phi
+    S^(eps - 1) (spend relative to the path without the news), ``full_adoption`` (the same with
+    phi = 1) and ``work`` = S^eps (the useful work bought on the adopted share, relative).
+    """
+    eps = np.asarray(elasticity, dtype=float)
+    news = draw_market_inputs(prior, eps.size, seed + 5)
+    return {"multiplier": jevons_factor(eps, news["factor"], news["coverage"]),
+            "full_adoption": jevons_factor(eps, news["factor"], 1.0),
+            "work": news["factor"] ** eps}
+
+
+def catch_up_months(multiplier: float, log_growth: float) -> float:
+    """Months of trend growth at ``log_growth`` a year (log points) that make up a cut of spend
+    to ``multiplier`` times its path."""
+    return float(12.0 * -np.log(multiplier) / log_growth)
+
+
+def combination_under_capex_variants(calibration: Calibration, variants: dict[str, dict],
+                                     seed: int = SEED) -> pd.DataFrame:
+    """The capex fit refitted under each assumption variant (``CapexAssumptions`` fields) and
+    combined again with the fit's market-implied estimate and external prior.
+
+    One row per variant: variant, capex (the estimate), p_value (consistency), combined (the
+    estimate).
+    """
+    fits = capex_mod.assumption_variants(calibration.as_of, variants, prior=calibration.prior, seed=seed)
+    rows = []
+    for name, capex_fit in fits.items():  # a handful of variants: a loop over structure
+        both = combine_mod.combine(calibration.market, capex_fit.estimate, calibration.external_prior, seed=seed)
+        rows.append({"variant": name, "capex": capex_fit.estimate, "p_value": both.p_value,
+                     "combined": both.estimate})
+    return pd.DataFrame(rows)

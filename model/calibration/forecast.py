@@ -18,6 +18,7 @@ import numpy as np
 from model.constants import EVENT_YEAR
 from model.engine.params import Params, Segment, Shock, ValueCapture
 from model.engine.simulation import simulate
+from model.summary import Summary, interval_label, interval_text
 
 INTERVAL = (0.025, 0.975)
 
@@ -44,7 +45,17 @@ class Forecast:
         lo, hi = np.quantile(self.draws, INTERVAL)
         return float(lo), float(hi)
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
+        """The forecast beside its naive baseline."""
+        return Summary.of(f"Forecast: {self.name}", [
+            ("median", f"{self.median:,.1f} {self.unit}"),
+            (interval_label("forecast"), interval_text(self.interval)),
+            ("baseline", f"{self.baseline:,.1f} ({self.baseline_label}, {self.baseline_as_of})"),
+            ("grown from", f"{self.base_level:,.1f} ({self.base_label})"),
+        ])
+
+    def to_dict(self) -> dict:
+        """The forecast as JSON-ready values (``jevons calibrate --json``)."""
         return {
             "median": self.median,
             "interval": list(self.interval),

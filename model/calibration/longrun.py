@@ -48,6 +48,7 @@ from model.constants import DEFAULT_AS_OF
 from model.data import load_dataset
 from model.dates import parse_date
 from model.errors import JevonsError
+from model.summary import Summary, interval_label, interval_text
 
 CAPEX_DATASET = "hyperscaler_capex_sec_xbrl_quarterly"
 LAG_DAYS = 45
@@ -154,7 +155,43 @@ class LongRunFit:
         return {"spec": spec, "elasticity": float(row["eps"]), "interval": [float(row["eps_low"]), float(row["eps_high"])],
                 "interval_hac": [float(row["eps_hac_low"]), float(row["eps_hac_high"])], "n": int(row["n"])}
 
-    def summary(self) -> dict:
+    def coefficients(self, spec: str = "price-performance") -> pd.Series:
+        """The OLS coefficients of one specification, by term (const, log_q, trend)."""
+        return self.table[self.table["spec"] == spec].set_index("term")["coef"]
+
+    def fitted_log_capex(self, log_q: np.ndarray) -> np.ndarray:
+        """Fitted log capex of the regression without a trend at log price-performance ``log_q``."""
+        coef = self.coefficients("price-performance")
+        return coef["const"] + coef["log_q"] * np.asarray(log_q, dtype=float)
+
+    def fitted_line(self, points: int = 50) -> tuple[np.ndarray, np.ndarray]:
+        """The regression line without a trend over the observed range of log price-performance:
+        ``(log_q, fitted log capex)`` at ``points`` equally spaced values."""
+        log_q = np.linspace(self.data["log_q"].min(), self.data["log_q"].max(), points)
+        return log_q, self.fitted_log_capex(log_q)
+
+    def capex_trend_growth(self) -> float:
+        """Yearly growth of capex on its own trend (the trend-only regression), as a rate."""
+        return float(np.expm1(self.coefficients("trend only")["trend"]))
+
+    def price_performance_growth(self) -> float:
+        """Yearly growth of the price-performance frontier (least-squares trend), as a rate."""
+        return float(np.expm1(np.polyfit(self.data["year"], self.data["log_q"], 1)[0]))
+
+    def summary(self) -> Summary:
+        """The two regressions' elasticities and what separates them."""
+        free, trend = self.elasticity("price-performance"), self.elasticity("price-performance + trend")
+        return Summary.of(f"Long-run regression of capex on price-performance, as of {self.as_of:%Y-%m-%d}", [
+            ("firms", ", ".join(self.firms)),
+            ("years", f"{int(self.data['year'].min())}-{int(self.data['year'].max())} ({self.n})"),
+            (interval_label("elasticity without a trend"), interval_text(free["interval"])),
+            (interval_label("elasticity with a trend"), interval_text(trend["interval"])),
+            ("correlation of price-performance with the trend", self.trend_correlation),
+        ], notes=("With a trend the slope is identified only by deviations of price-performance "
+                  "from its trend, which are small: the two regressors are nearly collinear.",))
+
+    def to_dict(self) -> dict:
+        """The fit as JSON-ready values."""
         return {
             "as_of": f"{self.as_of:%Y-%m-%d}", "firms": list(self.firms),
             "years": [int(self.data["year"].min()), int(self.data["year"].max())], "n": self.n,
@@ -238,3 +275,9 @@ def year_to_date_growth(as_of, year: int, firms=FIRMS, lag_days: int = LAG_DAYS,
         rows.append({"ticker": ticker, "quarters": label, "capex": current, "previous": previous,
                      "growth": current / previous - 1.0})
     return pd.DataFrame(rows, columns=["ticker", "quarters", "capex", "previous", "growth"])
+
+
+def last_known_date(as_of, year: int, lag_days: int = LAG_DAYS, frame: pd.DataFrame | None = None) -> pd.Timestamp:
+    """The latest date on which a capex period of calendar ``year`` became known, as of ``as_of``."""
+    known = known_capex(as_of, lag_days, frame)
+    return known.loc[known["year"] == year, "known_from"].max()

@@ -7,6 +7,7 @@ import json
 
 from model.constants import DEFAULT_AS_OF, SEED
 from model.dates import parse_date
+from model.errors import JevonsError
 
 ORDER = 40
 
@@ -62,44 +63,14 @@ def run(args) -> int:
     result = fit(as_of, draws=args.draws, seed=SEED if args.seed is None else args.seed)
     doc = result.to_dict()
     if args.out:
-        io.write_json(args.out, doc)
+        try:
+            io.write_json(args.out, doc)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise JevonsError(f"--out {args.out}: cannot write ({reason}); allowed: a writable "
+                              "file path (written atomically)") from None
     if args.json:
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
-        print(format_text(doc))
+        print(result.summary().as_text())
     return 0
-
-
-def _interval(d: dict, fmt: str = "{:.2f}") -> str:
-    lo, hi = d["interval"]
-    return f"{fmt.format(d.get('elasticity', d.get('median')))}  [{fmt.format(lo)}, {fmt.format(hi)}]"
-
-
-def format_text(doc: dict) -> str:
-    m, c, k = doc["market_implied"], doc["capex_implied"], doc["combined"]
-    lines = [
-        f"fit as of {doc['as_of']} (95% intervals)",
-        "",
-        "elasticity of demand for compute",
-        f"  {'market-implied, ' + m['ticker'] + ' (AR ' + format(m['abnormal_return'], '+.1%') + ')':<48}"
-        f"{_interval(m)}",
-        f"  {'market-implied, peers (NVDA-equivalent ' + format(m['peers']['nvidia_equivalent_move'], '+.1%') + ')':<48}"
-        f"{_interval(m['peers'])}",
-        f"  {'capex-implied':<48}{_interval(c)}",
-    ]
-    if doc.get("external_prior"):
-        lines.append(f"  {'prior from earlier evidence':<48}{_interval(doc['external_prior'])}")
-    lines += [
-        f"  {'combined':<48}{_interval(k)}",
-        f"  {k['verdict']}",
-        "",
-        "forecasts (USD bn)                        median  [95% interval]   baseline",
-    ]
-    for name, f in doc["forecasts"].items():
-        lo, hi = f["interval"]
-        lines.append(f"  {name:<38}{f['median']:8.1f}  [{lo:.1f}, {hi:.1f}]   "
-                     f"{f['baseline']:.1f} ({f['baseline_label']}, {f['baseline_as_of']})")
-    hw = doc["hardware_doubling_years"]
-    lines += ["", f"hardware price-performance doubling time: {hw['estimate']:.2f} years "
-              f"[{hw['interval'][0]:.2f}, {hw['interval'][1]:.2f}], {hw['chips']} chips"]
-    return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from model.analysis.sensitivity import TORNADO_QUANTILES
 from model.output.plotting.style import PANEL_HEIGHT, ROLE_COLOURS, figure, log_axis
@@ -56,11 +57,23 @@ def fan(quantiles: pd.DataFrame, variable: str, ax=None, colour: str | None = No
         ax.fill_between(years, frame[columns[k]], frame[columns[-1 - k]], color=colour,
                         alpha=alpha, lw=0, label=f"{columns[k]}–{columns[-1 - k]}")
     ax.plot(years, frame[columns[mid]], color=colour, lw=2, label=label or f"median ({columns[mid]})")
-    if log:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years
+    if log and np.nanmax(frame.to_numpy()) >= 1e6:  # far beyond plain ticks: powers of ten
+        ax.set_yscale("log")
+    elif log:
         log_axis(ax, "y")
     if ylabel:
         ax.set_ylabel(ylabel)
     return ax
 
 
-
+def fan_pair(quantiles: pd.DataFrame, variables: dict[str, str], colour: str | None = None,
+             log: bool = True):
+    """Two :func:`fan` charts side by side, one per variable of ``variables`` (name -> y label),
+    the years on the x axis and the bands' legend on the first. Returns the figure."""
+    fig, axes = figure(2)
+    for ax, (name, label) in zip(axes, variables.items(), strict=True):
+        fan(quantiles, name, ax=ax, colour=colour, ylabel=label, log=log)
+        ax.set_xlabel("year")
+    axes[0].legend(loc="upper left")
+    return fig
