@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.calibration import hardware_fit as hw
 from model.calibration.hardware_fit import (
     FP16,
     FP32,
@@ -31,7 +32,9 @@ from model.calibration.hardware_fit import (
     fit_doubling_time,
     fits_table,
 )
+from model.data.facts import fact_value
 from model.errors import DataError, JevonsError
+from model.summary import Summary
 
 AS_OF = "2025-02-10"
 
@@ -424,3 +427,76 @@ def test_real_mirror_through_the_data_layer(mirror):
     reference = fit_doubling_time(read_mirror_csv(mirror), AS_OF)
     assert via.n == reference.n
     assert via.doubling_years == pytest.approx(reference.doubling_years, rel=1e-12)
+
+
+# --- what the book reports about the data and the fit ----------------------------------------
+def _with_book_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["Last modified"] = "2025-06-01T00:00:00Z"
+    out["Source for the price"] = "launch press release"
+    return out
+
+
+def test_dataset_counts_split_the_table_at_the_as_of_date():
+    frame = _with_book_columns(synthetic_frame(n=40, end="2026-06-30"))
+    frame.loc[frame.index[:5], PRICE] = np.nan
+    frame.loc[frame.index[5:7], "Source for the price"] = np.nan
+    counts = hw.dataset_counts(frame, AS_OF)
+    released = int((frame[RELEASE_DATE] <= AS_OF).sum())
+    assert counts["rows"] == 40 and counts["rows_priced"] == 35
+    assert counts["rows_released"] == released and counts["rows_after"] == 40 - released
+    assert counts["n_price_unsourced"] == 2
+    assert counts["n_priced_after"] == int((frame[PRICE].notna() & (frame[RELEASE_DATE] > AS_OF)).sum())
+    assert counts["last_priced"] == frame.loc[frame[PRICE].notna(), RELEASE_DATE].max().date()
+
+
+def test_influence_and_selection_helpers():
+    frame = synthetic_frame(n=60)
+    fit = fit_doubling_time(frame, AS_OF)
+    top = hw.most_influential_chip(fit)
+    assert top["cooks_distance"] == fit.chips["cooks_distance"].max()
+    assert len(hw.without_chip(frame, top["name"])) == 59
+    assert (hw.priced_at_least(frame, 5000)[PRICE] >= 5000).all()
+    assert hw.chips_released_after(fit, "2022-12-31") == int((fit.chips["release_date"] > "2022-12-31").sum())
+    # no tensor-core counts in the synthetic data: nothing is understated
+    frame["Tensor cores"] = 1.0
+    frame.loc[frame.index[:4], TENSOR_FP16] = np.nan
+    assert hw.chips_without_tensor_figure(fit_doubling_time(frame, AS_OF)) == 4
+
+
+def test_real_doubling_time_and_history():
+    assert hw.real_doubling_years(0.5, 0.0) == pytest.approx(2.0)
+    # 2% inflation adds log2(1.02) doublings a year to real FLOP/s per dollar
+    assert hw.real_doubling_years(0.5, 0.02) == pytest.approx(1 / (0.5 + math.log2(1.02)))
+    history = hw.year_end_history(synthetic_frame(), 2018, 2020, AS_OF)
+    assert [d.date().isoformat() for d in history["as_of"]] == [
+        "2018-12-31", "2019-12-31", "2020-12-31", AS_OF]
+    widths = hw.interval_widths(history)
+    assert (widths > 0).all() and widths.iloc[-1] < widths.iloc[0]  # more chips, narrower
+
+
+def test_precision_variants_cover_every_precision():
+    table = hw.precision_variants(synthetic_frame(), AS_OF)
+    assert list(zip(table["precision"], table["kind"], strict=True)) == (
+        [(p, "gpu") for p in PRECISIONS] + [("epoch_max", "all")])
+
+
+def test_published_estimates_convert_the_yearly_decline_both_ways():
+    published = hw.published_estimates(AS_OF)
+    rate = fact_value(hw.DECLINE_FACT, AS_OF) / 100
+    readings = published.loc[published["fact id"] == hw.DECLINE_FACT, "doubling (years)"]
+    assert readings.tolist() == pytest.approx([math.log(2) / math.log(1 / (1 - rate)),
+                                               math.log(2) / math.log(1 + rate)])
+    assert readings.iloc[0] < readings.iloc[1]  # a price fall of r is faster than growth of r
+    epoch = published.set_index("fact id").loc["epoch_gpu_price_perf_doubling_years_all"]
+    assert epoch["95% low"] <= epoch["doubling (years)"] <= epoch["95% high"]
+    assert (published["source"] == published["stated by"].str.split(",").str[0]).all()
+
+
+def test_summary_prints_and_to_dict_is_a_fits_table_row():
+    fit = fit_doubling_time(synthetic_frame(), AS_OF)
+    summary = fit.summary()
+    assert isinstance(summary, Summary)
+    text = str(summary)
+    assert "doubling time, 95% interval" in text and f"{fit.n:,}" in text
+    assert fits_table([fit]).iloc[0].to_dict() == fit.to_dict()

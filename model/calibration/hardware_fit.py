@@ -47,9 +47,12 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from model.constants import DEFAULT_AS_OF
 from model.data import load_dataset
+from model.data.facts import fact, fact_value
 from model.dates import parse_date
 from model.errors import DataError, JevonsError
+from model.summary import Summary, interval_label, interval_text
 
 DATASET = "epoch_ml_hardware"
 
@@ -171,7 +174,25 @@ class HardwareFit:
         """True when the 95% interval of T_hw is finite (the slope's interval excludes 0)."""
         return math.isfinite(self.ci95[1])
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> Summary:
+        """The fit as a printable :class:`model.summary.Summary` (text in a terminal, HTML in a
+        notebook)."""
+        return Summary.of(
+            f"Hardware doubling time of FLOP/s per USD, as of {self.as_of:%Y-%m-%d}",
+            [("precision, kind", f"{self.precision}, {self.kind}"),
+             ("chips", self.n),
+             ("released", f"{self.first_release:%Y-%m-%d} to {self.last_release:%Y-%m-%d}"),
+             ("doubling time (years)", self.doubling_years),
+             (interval_label("doubling time"), interval_text(self.ci95)),
+             (interval_label("doubling time, HC3"), interval_text(self.ci95_hc3)),
+             ("slope (doublings per year)", self.slope),
+             ("FLOP/s per USD, factor per year", self.annual_factor),
+             ("fall in the price of a FLOP/s per year", self.annual_cost_decline),
+             ("r squared", self.r_squared)],
+            notes=["OLS of log2(FLOP/s per USD) on the release date; only chips released on or "
+                   "before the as-of date are used."])
+
+    def to_dict(self) -> dict[str, object]:
         """The headline numbers as a flat dict (one row of :func:`fits_table`)."""
         return {
             "as_of": self.as_of,
@@ -457,10 +478,142 @@ def fit_as_of_dates(
 
 
 def fits_table(fits: Iterable[HardwareFit]) -> pd.DataFrame:
-    """The headline numbers of several fits, one row each (see :meth:`HardwareFit.summary`)."""
-    return pd.DataFrame([fit.summary() for fit in fits])
+    """The headline numbers of several fits, one row each (see :meth:`HardwareFit.to_dict`)."""
+    return pd.DataFrame([fit.to_dict() for fit in fits])
 
 
 def fit_from_data(as_of: str | date | pd.Timestamp, **kwargs) -> HardwareFit:
     """:func:`fit_doubling_time` on the project's copy of Epoch AI's ML-hardware dataset."""
     return fit_doubling_time(load_dataset(DATASET), as_of, **kwargs)
+
+
+# --- what the book reports about the data and the fit -------------------------------------------
+def dataset_counts(frame: pd.DataFrame, as_of) -> dict[str, object]:
+    """Counts that describe the hardware table against the as-of date (the whole table, not
+    only the chips a fit uses): ``rows``, ``rows_priced`` (with a launch price),
+    ``rows_released`` (released on or before ``as_of``), ``rows_after`` (released after it),
+    ``last_priced`` (release date of the last priced chip), ``n_priced_after`` (priced chips
+    released after ``as_of``), ``modified_first``/``modified_last`` (the range of the export's
+    "Last modified" stamps) and ``n_price_unsourced`` (prices without a "Source for the price").
+    """
+    stamp = _parse_as_of(as_of)
+    dates = _release_dates(frame)
+    priced = frame[PRICE].notna()
+    modified = pd.to_datetime(frame["Last modified"], utc=True)
+    return {
+        "rows": len(frame),
+        "rows_priced": int(priced.sum()),
+        "rows_released": int((dates <= stamp).sum()),
+        "rows_after": int((dates > stamp).sum()),
+        "last_priced": dates[priced].max().date(),
+        "n_priced_after": int((priced & (dates > stamp)).sum()),
+        "modified_first": modified.min().date(),
+        "modified_last": modified.max().date(),
+        "n_price_unsourced": int((priced & frame["Source for the price"].isna()).sum()),
+    }
+
+
+def chip_price(frame: pd.DataFrame, name: str) -> float:
+    """The launch price of the chip named ``name`` (exactly one row must match)."""
+    return float(frame.loc[frame[NAME] == name, PRICE].item())
+
+
+def interval_widths(table: pd.DataFrame) -> pd.Series:
+    """Width of the conventional 95% interval of T_hw, row by row of a :func:`fits_table`."""
+    return table["ci95_high"] - table["ci95_low"]
+
+
+def chips_released_after(fit: HardwareFit, day) -> int:
+    """Number of chips in a fit released after ``day``."""
+    return int((fit.chips["release_date"] > parse_date(day, "day")).sum())
+
+
+def chips_without_tensor_figure(fit: HardwareFit) -> int:
+    """Chips of a fit that have tensor cores according to the dataset but were counted at a
+    figure other than tensor FP16/BF16 (so the fit understates what they do for training)."""
+    missing = (fit.chips["tensor_cores"] > 0) & (fit.chips["performance_source"]
+                                                  != SOURCE_LABELS[TENSOR_FP16])
+    return int(missing.sum())
+
+
+def most_influential_chip(fit: HardwareFit) -> pd.Series:
+    """The row of ``fit.chips`` with the largest Cook's distance."""
+    return fit.chips.loc[fit.chips["cooks_distance"].idxmax()]
+
+
+def without_chip(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The hardware table without the chip named ``name`` (to test its influence)."""
+    return frame[frame[NAME] != name]
+
+
+def priced_at_least(frame: pd.DataFrame, min_price_usd: float) -> pd.DataFrame:
+    """The hardware table restricted to chips launched at ``min_price_usd`` or more."""
+    return frame[frame[PRICE] >= min_price_usd]
+
+
+def real_doubling_years(slope: float, inflation: float) -> float:
+    """Doubling time of real FLOP/s per dollar when prices rise by ``inflation`` a year: real
+    FLOP/s per dollar grows by slope + log2(1 + inflation) doublings a year."""
+    return 1 / (slope + np.log2(1 + inflation))
+
+
+def year_end_history(frame: pd.DataFrame, first_year: int, last_year: int,
+                     as_of=DEFAULT_AS_OF, **kwargs) -> pd.DataFrame:
+    """:func:`fits_table` of the fits as of each year-end from ``first_year`` to ``last_year``
+    and as of ``as_of`` (each using only chips released by its date)."""
+    dates = [f"{year}-12-31" for year in range(first_year, last_year + 1)] + [as_of]
+    return fits_table(fit_as_of_dates(frame, dates, **kwargs))
+
+
+def precision_variants(frame: pd.DataFrame, as_of=DEFAULT_AS_OF) -> pd.DataFrame:
+    """:func:`fits_table` of the fit for every precision with ``kind="gpu"``, and for
+    ``epoch_max`` with ``kind="all"``."""
+    variants = [dict(precision=p, kind="gpu") for p in PRECISIONS]
+    variants.append(dict(precision="epoch_max", kind="all"))
+    return fits_table(fit_doubling_time(frame, as_of, **v) for v in variants)
+
+
+#: facts of the yearly decline and of FP16 performance on Epoch's ML-hardware data page
+DECLINE_FACT = "epoch_ml_hardware_price_perf_decline_pct_per_year"
+FP16_PERF_FACT = "epoch_ml_hardware_fp16_perf_doubling_years"
+PUBLISHED_DOUBLING = {
+    "Epoch AI 2022, all GPUs (FP32, 2006-2021)": "epoch_gpu_price_perf_doubling_years_all",
+    "Epoch AI 2022, ML GPUs": "epoch_gpu_price_perf_doubling_years_ml",
+    "Epoch AI 2022, top GPUs": "epoch_gpu_price_perf_doubling_years_top",
+    "Epoch AI 2022, FP16": "epoch_gpu_price_perf_doubling_years_fp16",
+}
+
+
+def published_estimates(as_of=DEFAULT_AS_OF) -> pd.DataFrame:
+    """Published doubling times of FLOP/s per dollar, from the curated facts known on ``as_of``.
+
+    Rows: Epoch AI's 2022 estimates with their 95% intervals (facts ``<id>``, ``<id>_low``,
+    ``<id>_high``); the ML-hardware page's yearly decline r converted both ways (price times
+    1 - r a year, or FLOP/s per dollar times 1 + r a year, by
+    :func:`doubling_years_from_annual_factor`); and the page's FP16 *performance* doubling time
+    (not per dollar). Columns ``estimate, doubling (years), 95% low, 95% high, stated by, url,
+    fact id, source`` (``source``: the first part of ``stated by``).
+    """
+    rows = []
+    for label, fact_id in PUBLISHED_DOUBLING.items():
+        row = fact(fact_id, as_of)
+        low, high = (fact_value(f"{fact_id}_{end}", as_of) for end in ("low", "high"))
+        rows.append((label, row["value"], low, high, row["stated_by"], row["source"], fact_id))
+
+    def point(label: str, fact_id: str, doubling: float) -> tuple:
+        row = fact(fact_id, as_of)
+        return label, doubling, np.nan, np.nan, row["stated_by"], row["source"], fact_id
+
+    rate = fact_value(DECLINE_FACT, as_of) / 100
+    rows += [
+        point(f"Epoch AI ML hardware, ~{100 * rate:.0f}%/yr cheaper (price x {1 - rate:.2f} a year)",
+              DECLINE_FACT, doubling_years_from_annual_factor(1 / (1 - rate))),
+        point(f"Epoch AI ML hardware, ~{100 * rate:.0f}%/yr read as FLOP/s per $ x {1 + rate:.2f} a year",
+              DECLINE_FACT, doubling_years_from_annual_factor(1 + rate)),
+        point("Epoch AI ML hardware, FP16 performance (not per $)", FP16_PERF_FACT,
+              fact_value(FP16_PERF_FACT, as_of)),
+    ]
+    published = pd.DataFrame(rows, columns=["estimate", "doubling (years)", "95% low", "95% high",
+                                            "stated by", "url", "fact id"])
+    published["source"] = published["stated by"].str.split(",").str[0]
+    return published

@@ -34,3 +34,95 @@ def log_price_fall(years, hardware_doubling_years, efficiency_doubling_years):
     t_hw, t_alg = (np.asarray(x, dtype=float) for x in (hardware_doubling_years,
                                                          efficiency_doubling_years))
     return np.asarray(years, dtype=float) * np.log(2.0) * (1.0 / t_hw + 1.0 / t_alg)
+
+
+def price_fall(years, hardware_doubling_years, efficiency_doubling_years):
+    """Factor by which the price of useful work falls over ``years`` on the two trends:
+    2^(years (1/T_hw + 1/T_alg)) (``price_fall_per_year`` to the power ``years``)."""
+    t_hw, t_alg = (np.asarray(x, dtype=float) for x in (hardware_doubling_years,
+                                                         efficiency_doubling_years))
+    return np.exp2(np.asarray(years, dtype=float) * (1.0 / t_hw + 1.0 / t_alg))
+
+
+def hardware_share_of_price_fall(hardware_doubling_years, efficiency_doubling_years):
+    """Share of the yearly log fall of the price of useful work that hardware contributes:
+    (1/T_hw) / (1/T_hw + 1/T_alg), between 0 and 1."""
+    t_hw, t_alg = (np.asarray(x, dtype=float) for x in (hardware_doubling_years,
+                                                         efficiency_doubling_years))
+    return (1 / t_hw) / (1 / t_hw + 1 / t_alg)
+
+
+def spend_multiplier(elasticity, factor):
+    """Long-run multiplier of compute spend when all demand gains ``factor`` in useful work per
+    FLOP (or the price of a FLOP falls by it): S^(eps - 1) (isoelastic demand; arrays broadcast)."""
+    eps, factor = (np.asarray(x, dtype=float) for x in (elasticity, factor))
+    return factor ** (eps - 1.0)
+
+
+def gain_for_spend_multiplier(multiplier, elasticity):
+    """The efficiency gain S that multiplies spend by ``multiplier`` at elasticity eps:
+    S = multiplier^(1/(eps - 1)) (undefined at eps = 1, where no gain moves spend)."""
+    m, eps = (np.asarray(x, dtype=float) for x in (multiplier, elasticity))
+    return m ** (1.0 / (eps - 1.0))
+
+
+def elasticity_for_spend_multiplier(multiplier, factor):
+    """The elasticity at which a gain ``factor`` multiplies spend by ``multiplier``:
+    eps = 1 + ln(multiplier) / ln(factor)."""
+    m, s = (np.asarray(x, dtype=float) for x in (multiplier, factor))
+    return 1 + np.log(m) / np.log(s)
+
+
+def short_run_elasticity(elasticity, persistence):
+    """Impact elasticity under partial adjustment ln U_t = lambda ln U_{t-1} + (1 - lambda) ln U*_t:
+    (1 - lambda) eps."""
+    eps, lam = (np.asarray(x, dtype=float) for x in (elasticity, persistence))
+    return (1 - lam) * eps
+
+
+def impact_spend_multiplier(elasticity, persistence, factor):
+    """Spend multiplier in the year an instant gain ``factor`` arrives under partial adjustment:
+    S^((1 - lambda) eps - 1) (the long-run multiplier is :func:`spend_multiplier`)."""
+    s = np.asarray(factor, dtype=float)
+    return s ** (short_run_elasticity(elasticity, persistence) - 1)
+
+
+def saturating_unit_elasticity_price(elasticity, saturation_price):
+    """Price at which saturating demand U = U_max / (1 + (p/p_sat)^eps0) has point elasticity
+    one: p = p_sat (1/(eps0 - 1))^(1/eps0) (defined for eps0 > 1)."""
+    eps0, p_sat = (np.asarray(x, dtype=float) for x in (elasticity, saturation_price))
+    return p_sat * (1.0 / (eps0 - 1.0)) ** (1.0 / eps0)
+
+
+def ramp_weight(years, start, duration_years, mid_year=0.5):
+    """Share of a ramped gain reached in calendar year t, evaluated at t + ``mid_year``:
+    clip((t + mid_year - start) / Y, 0, 1)."""
+    t = np.asarray(years, dtype=float)
+    return np.clip((t + mid_year - start) / duration_years, 0.0, 1.0)
+
+
+def ramp_spend_ratio(years, gain, start, duration_years, elasticity, mid_year=0.5):
+    """Spend relative to the path without a gain G ramped in log-linearly over Y years from
+    ``start`` (the ECP scenario): G^(w(t) (eps - 1)). ``elasticity`` of shape (n, 1) against
+    ``years`` of shape (T,) gives an (n, T) array."""
+    w = ramp_weight(years, start, duration_years, mid_year)
+    return np.asarray(gain, dtype=float) ** (w * (np.asarray(elasticity, dtype=float) - 1.0))
+
+
+def annual_rate(gain, years):
+    """Constant yearly factor that compounds to ``gain`` over ``years``: G^(1/Y)."""
+    return np.asarray(gain, dtype=float) ** (1.0 / np.asarray(years, dtype=float))
+
+
+def value_capture_revenue(spend, accelerator_fraction, share, drift=0.0, t=0.0):
+    """Nvidia's data-center revenue from compute spend: clip(share + drift t, 0, 1) f_acc X."""
+    sigma = np.clip(np.asarray(share, dtype=float) + np.asarray(drift, dtype=float)
+                    * np.asarray(t, dtype=float), 0.0, 1.0)
+    return np.asarray(spend, dtype=float) * np.asarray(accelerator_fraction, dtype=float) * sigma
+
+
+def share_drift_to_reach(share, fraction, years):
+    """Yearly drift of Nvidia's share that multiplies it by ``fraction`` after ``years``:
+    share (fraction - 1) / years."""
+    s, f, y = (np.asarray(x, dtype=float) for x in (share, fraction, years))
+    return s * (f - 1) / y

@@ -77,3 +77,10 @@ def local_elasticity(log_price, log_a, beta, kappa, log_power, n_max_log2, step=
     up = optimal_size_log2(log_price + step, log_a, beta, kappa, log_power, n_max_log2)
     down = optimal_size_log2(log_price - step, log_a, beta, kappa, log_power, n_max_log2)
     return -(log_ops(up, kappa, log_power) - log_ops(down, kappa, log_power)) / (2 * step)
+
+
+def value_exponent_for_elasticity(kappa, elasticity):
+    """The value exponent beta at which the implied elasticity kappa / (kappa - beta) equals
+    ``elasticity``: beta = kappa (1 - 1/elasticity) (the inverse of :func:`implied_elasticity`)."""
+    kappa, eps = (np.asarray(v, dtype=float) for v in (kappa, elasticity))
+    return kappa * (1.0 - 1.0 / eps)

@@ -18,10 +18,14 @@ import numpy as np
 import pandas as pd
 
 from model import paths
-from model.engine import schema
-from model.engine.params import Params, Shock
+from model.calibration import hardware_fit as hw
+from model.constants import DEFAULT_AS_OF
+from model.data.facts import fact, fact_value
+from model.engine import closed_forms, demand, problem_size, schema
+from model.engine.params import Params, Segment, Shock
 from model.engine.simulation import Result, simulate
-from model.scenarios.loader import load_scenario
+from model.scenarios.loader import available_scenarios, load_scenario
+from model.scenarios.runs import parse_grid, run_scenario, run_sweep
 
 # What each output variable measures (the units are in schema.OUTPUT_UNITS).
 OUTPUT_DESCRIPTIONS: dict[str, str] = {
@@ -336,3 +340,541 @@ def scenario_changes(scenarios: Sequence) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+# --- generic helpers for the chapters -------------------------------------------------------------
+def max_relative_gap(values, reference) -> float:
+    """Largest relative difference max |values / reference - 1| (arrays or frames that broadcast):
+    how far an engine grid is from its closed form."""
+    return float(np.max(np.abs(np.asarray(values, dtype=float) / np.asarray(reference, dtype=float)
+                               - 1.0)))
+
+
+def interval_position_text(interval: Sequence[float], value: float) -> str:
+    """``"lies inside"`` or ``"lies outside"`` the closed interval (low, high), for the prose."""
+    low, high = interval
+    return "lies inside" if low <= value <= high else "lies outside"
+
+
+def two_decimals(value: Any) -> Any:
+    """A Styler formatter: floats with two decimals, everything else as it is."""
+    return f"{value:.2f}" if isinstance(value, float | np.floating) else value
+
+
+def annualised_from_quarters(values: Sequence[float]) -> float:
+    """A yearly rate from the quarters given: their sum times 4 / (number of quarters)."""
+    return sum(values) * 4 / len(values)
+
+
+# --- facts about simulated paths ------------------------------------------------------------------
+def year_index(years: np.ndarray, year: int) -> int:
+    """Position of ``year`` in a result's years; KeyError when it was not simulated."""
+    hits = np.flatnonzero(np.asarray(years) == year)
+    if hits.size == 0:
+        raise KeyError(f"year {year} not simulated")
+    return int(hits[0])
+
+
+def value_in_year(result: Result, variable: str, year: int, draw: int = 0) -> float:
+    """One draw of ``variable`` in ``year``."""
+    return float(result.variables[variable][draw, year_index(result.years, year)])
+
+
+def peak(result: Result, variable: str, draw: int = 0) -> tuple[int, float]:
+    """The year in which one draw of ``variable`` is highest (the first, on ties), and its value."""
+    path = result.variables[variable][draw]
+    i = int(np.argmax(path))
+    return int(result.years[i]), float(path[i])
+
+
+def first_year_where(years: np.ndarray, condition: np.ndarray) -> int:
+    """The first year in which ``condition`` (a boolean array over years) holds; ValueError when
+    it never does."""
+    condition = np.asarray(condition, dtype=bool)
+    if not condition.any():
+        raise ValueError("the condition never holds")
+    return int(np.asarray(years)[np.argmax(condition)])
+
+
+def share_of_draws_below(result: Result, variable: str, year: int, level: float) -> float:
+    """Fraction of draws in which ``variable`` in ``year`` is below ``level``."""
+    values = result.variables[variable][:, year_index(result.years, year)]
+    return float(np.mean(values < level))
+
+
+def quantiles_in_year(result: Result, variable: str, year: int,
+                      quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> dict[str, float]:
+    """Quantiles across draws of ``variable`` in ``year``, keyed ``p05``, ``p50``, ..."""
+    values = result.variables[variable][:, year_index(result.years, year)]
+    return {f"p{round(100 * q):02d}": float(np.quantile(values, q)) for q in quantiles}
+
+
+def spend_ratio(result: Result, reference: Result, variable: str = "compute_spend") -> np.ndarray:
+    """``variable`` of ``result`` divided by that of ``reference``, draw by draw (n, T)."""
+    return result.variables[variable] / reference.variables[variable]
+
+
+def median_paths(results: Mapping[str, Result], variable: str) -> pd.DataFrame:
+    """The median across draws of one variable for several results (same years): index year,
+    one column per result."""
+    first = next(iter(results.values()))
+    frame = pd.DataFrame({name: np.median(r.variables[variable], axis=0)
+                          for name, r in results.items()}, index=first.years)
+    frame.index.name = "year"
+    return frame
+
+
+def overridden_path(scenario: str, overrides: Sequence[str], variable: str = "compute_spend",
+                    draw: int = 0) -> np.ndarray:
+    """One draw of ``variable`` for a shipped scenario run with ``--set`` overrides."""
+    return run_scenario(load_scenario(scenario, list(overrides))).result.variables[variable][draw]
+
+
+def sweep_table(scenario, grid: str, variable: str = "compute_spend") -> pd.DataFrame:
+    """A one-key sweep (``KEY=START:STOP:STEP``) in one vectorised engine call: index the grid
+    values (named by the key), one column per year."""
+    sweep = run_sweep(scenario, [parse_grid(grid, scenario)])
+    key = sweep.grids[0].key
+    return pd.DataFrame(sweep.result.variables[variable],
+                        index=pd.Index(sweep.points[key].to_numpy(), name=key),
+                        columns=sweep.result.years)
+
+
+def sweep_ratio_table(scenario, reference, grid: str,
+                      variable: str = "compute_spend") -> pd.DataFrame:
+    """The same one-key sweep of ``scenario`` and ``reference``, and the ratio of their
+    ``variable``: index the grid values, one column per year."""
+    return sweep_table(scenario, grid, variable) / sweep_table(reference, grid, variable)
+
+
+def first_grid_value_above(table: pd.DataFrame, year: int, level: float) -> float:
+    """The first grid value (index of a :func:`sweep_table`) at which the column ``year``
+    exceeds ``level``."""
+    above = table[year].to_numpy() > level
+    if not above.any():
+        raise ValueError(f"no grid value exceeds {level} in {year}")
+    return float(table.index[np.argmax(above)])
+
+
+# --- the Jevons model chapter ---------------------------------------------------------------------
+def spend_multiplier_table(elasticities: Sequence[float], gains: Sequence[float],
+                           labels: Mapping[float, str] | None = None) -> pd.DataFrame:
+    """:func:`spend_multipliers` for display: rows labelled by ``labels`` (elasticity -> text),
+    columns ``S = 2x`` ...; index named ``elasticity``."""
+    shown = spend_multipliers(elasticities, gains).rename(index=dict(labels or {}),
+                                                          columns=lambda s: f"S = {s:g}x")
+    shown.index.name = "elasticity"
+    return shown
+
+
+def saturating_elasticity_curves(prices, elasticity: float,
+                                 saturation_prices: Sequence[float]) -> pd.DataFrame:
+    """Point elasticity of saturating demand at ``prices`` for several saturation prices
+    (:func:`model.engine.demand.point_elasticity`): index price, one column per p_sat."""
+    prices = np.asarray(prices, dtype=float)
+    frame = pd.DataFrame({ps: demand.point_elasticity(prices, "saturating", elasticity, ps)
+                          for ps in saturation_prices}, index=prices)
+    frame.index.name = "price"
+    frame.columns.name = "saturation price"
+    return frame
+
+
+def segment_spend(params: Params) -> pd.DataFrame:
+    """Compute spend of a segmented run, segment by segment and in total (first draw).
+
+    Each segment is simulated on its own (``params`` with only that segment) and the total is
+    the full run, so the columns let a reader check that the total is the sum of the segments.
+    Index year; columns the segment names and ``total``.
+    """
+    total = simulate(params)
+    parts = {s.name: simulate(replace(params, segments=(s,))).variables["compute_spend"][0]
+             for s in params.segments}
+    frame = pd.DataFrame({**parts, "total": total.variables["compute_spend"][0]},
+                         index=pd.Index(total.years, name="year"))
+    return frame
+
+
+def partial_adjustment_spend_ratios(elasticity: float, persistences: Sequence[float],
+                                    factor: float, shock_year: float = 2025.0,
+                                    efficiency_doubling_years: float = 0.67) -> pd.DataFrame:
+    """Spend with an instant gain ``factor`` at ``shock_year`` over spend without it, under
+    partial adjustment, for several persistence weights lambda (one vectorised engine call per
+    arm; one segment, no demand growth).
+
+    Returns a frame indexed by ``persistence`` with one column per year; for lambda = 0 every
+    year from the shock on is S^(eps - 1), and the shock year is S^((1 - lambda) eps - 1).
+    """
+    lambdas = np.asarray(persistences, dtype=float)
+    base = Params(segments=(Segment("all", 1.0, elasticity, efficiency_doubling_years, 0.0),),
+                  persistence=lambdas)
+    shocked = simulate(replace(base, shocks=(Shock(shock_year, factor),)))
+    ratio = shocked.variables["compute_spend"] / simulate(base).variables["compute_spend"]
+    return pd.DataFrame(ratio, index=pd.Index(lambdas, name="persistence"),
+                        columns=shocked.years)
+
+
+def parameter_comparison(scenario, keys: Sequence[str], other, other_keys: Sequence[str],
+                         sources: Mapping[str, str] | None = None,
+                         same: str | None = None) -> pd.DataFrame:
+    """Two scenarios' values side by side: :func:`parameter_table` of ``scenario`` for ``keys``
+    with a column named after ``other`` holding its values of ``other_keys`` (``same``, default
+    "as <scenario>", elsewhere). Columns ``key, <scenario>, <other>, unit, set in, source``."""
+    table = parameter_table(scenario, keys, sources=sources)
+    other_values = parameter_table(other, other_keys).set_index("key")["value"]
+    table.insert(2, other.name,
+                 table["key"].map(other_values).fillna(same or f"as {scenario.name}"))
+    return table.rename(columns={"value": scenario.name})
+
+
+# --- the hardware chapter ---------------------------------------------------------------------------
+EXCLUSION_REASONS = {
+    "undated": "no release date",
+    "wrong_type": "not typed GPU (kind='gpu')",
+    "no_price": "no launch price",
+    "no_performance": "no FP16/BF16 or FP32 figure",
+}
+FIT_COLUMN_NAMES = {"doubling_years": "T_hw (yr)", "ci95_low": "ols low", "ci95_high": "ols high",
+                    "ci95_hc3_low": "hc3 low", "ci95_hc3_high": "hc3 high", "r_squared": "r2",
+                    "first_release": "first chip", "last_release": "last chip", "as_of": "as of"}
+
+
+def exclusions_table(fit: hw.HardwareFit) -> pd.DataFrame:
+    """Chips left out of a hardware fit, by first failing reason, and the number used."""
+    return pd.DataFrame(
+        {"chips": [fit.excluded[k] for k in EXCLUSION_REASONS] + [fit.n]},
+        index=pd.Index([*EXCLUSION_REASONS.values(), "used in the fit"], name="reason"),
+    )
+
+
+def compact_fits_table(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Columns of a :func:`model.calibration.hardware_fit.fits_table` with dates as dates and
+    short column names, to fit the page (show it with :func:`two_decimals`)."""
+    out = table[list(columns)].copy()
+    for column in ("as_of", "first_release", "last_release"):
+        if column in out:
+            out[column] = out[column].dt.date
+    return out.rename(columns=FIT_COLUMN_NAMES)
+
+
+def hardware_anchors_table(fit: hw.HardwareFit, published: pd.DataFrame,
+                           as_of=DEFAULT_AS_OF) -> pd.DataFrame:
+    """The fit's doubling time (conventional and HC3 intervals) above the published estimates
+    (:func:`model.calibration.hardware_fit.published_estimates`), indexed by estimate."""
+    columns = ["estimate", "doubling (years)", "95% low", "95% high", "source"]
+    source = "Epoch AI ML hardware data, this book's copy"
+    ours = pd.DataFrame(
+        [(f"this fit as of {as_of}, conventional SE (n = {fit.n})", fit.doubling_years,
+          *fit.ci95, source),
+         (f"this fit as of {as_of}, HC3 SE", fit.doubling_years, *fit.ci95_hc3, source)],
+        columns=columns)
+    return pd.concat([ours, published[columns]], ignore_index=True).set_index("estimate")
+
+
+def hardware_provenance_table(spec, fit: hw.HardwareFit, published: pd.DataFrame,
+                              as_of=DEFAULT_AS_OF,
+                              rental_facts: Sequence[str] = ("h100_rental_price_2023_peak_bound",
+                                                             "h100_rental_price_late_2024_bound"),
+                              ) -> pd.DataFrame:
+    """Where the hardware chapter's inputs come from: the dataset (``spec``, a
+    :class:`model.data` dataset record), the fit's options, the rental-price facts, the scenario
+    defaults of T_hw and T_alg and the published estimates. Columns ``item, value, source``."""
+    rows = [
+        ("dataset", spec.title, f"{spec.source}, {spec.source_url}"),
+        ("licence", spec.licence, spec.source_url),
+        ("copy used", spec.snapshot_of, f"retrieved {spec.retrieved}"),
+        ("sha256", spec.sha256, "data/manifest.toml"),
+        ("file", spec.file, "found through JEVONS_DATA_MIRROR or the cache"),
+        ("fit options", f"precision={fit.precision}, kind={fit.kind}, as_of={as_of}",
+         "model.calibration.hardware_fit.fit_doubling_time"),
+    ]
+    rows += [(f"fact {fact_id}", f"{fact_value(fact_id, as_of):g} USD/GPU-hour",
+              f"{fact(fact_id, as_of)['stated_by']}; {fact(fact_id, as_of)['source']}")
+             for fact_id in rental_facts]
+    for key, label in (("hardware.doubling_years", "T_hw"), ("efficiency.doubling_years", "T_alg")):
+        rows.append((f"scenario default {label}", f"{schema.BY_KEY[key].default} years",
+                     schema.BY_KEY[key].source))
+    rows += [(f"{row['estimate']} (fact {row['fact id']})", f"{row['doubling (years)']:.2f} years",
+              f"{row['stated by']}; {row['url']}") for _, row in published.iterrows()]
+    return pd.DataFrame(rows, columns=["item", "value", "source"])
+
+
+# --- the ECP and FFT chapter ------------------------------------------------------------------------
+def fft_elasticity_table(betas: Sequence[float], kappas: Sequence[float], n0_log2: float = 10.0,
+                         n_max_log2: float = 200.0) -> pd.DataFrame:
+    """Elasticity of operations demanded when users choose problem size, on a grid of value
+    exponents beta and cost exponents kappa: the formula kappa / (kappa - beta), the numerical
+    derivative of the optimal choice (:func:`model.engine.problem_size.local_elasticity`) at
+    price 1 with n* = 2^n0, and, for kappa = 1, the numerical value with the FFT's n log2 n cost.
+    """
+    b, k = (a.ravel() for a in np.meshgrid(np.asarray(betas, dtype=float),
+                                            np.asarray(kappas, dtype=float), indexing="ij"))
+    log_a = problem_size.value_scale_log(k, b, n0_log2)
+    numeric = problem_size.local_elasticity(0.0, log_a, b, k, 0.0, n_max_log2)
+    with_log = problem_size.local_elasticity(0.0, problem_size.value_scale_log(1.0, b, n0_log2),
+                                             b, 1.0, 1.0, n_max_log2)
+    return pd.DataFrame({"beta": b, "kappa": k,
+                         "kappa/(kappa-beta)": problem_size.implied_elasticity(k, b),
+                         "numeric": numeric,
+                         "numeric, n log2 n cost": np.where(k == 1.0, with_log, np.nan)})
+
+
+# --- the introduction -------------------------------------------------------------------------------
+#: prose name -> (fact id, scale) of the facts the introduction quotes
+HEADLINE_FACTS: dict[str, tuple[str, float]] = {
+    "nvda_close_before": ("nvda_close_2025_01_24", 1.0),
+    "nvda_close_after": ("nvda_close_2025_01_27", 1.0),
+    "nvda_change": ("nvda_change_pct_2025_01_27", -1.0),
+    "nvda_mcap_loss": ("nvda_mcap_loss_2025_01_27_bloomberg", 1.0),
+    "nvda_prior_record": ("nvda_mcap_loss_2024_09_03_prior_record", 1.0),
+    "sox_change": ("sox_change_pct_2025_01_27", -1.0),
+    "ixic_change": ("ixic_change_pct_2025_01_27", -1.0),
+    "v3_gpu_hours_m": ("deepseek_v3_gpu_hours", 1e-6),
+    "v3_rental": ("deepseek_v3_rental_price_per_gpu_hour", 1.0),
+    "v3_cost_m": ("deepseek_v3_training_cost", 1.0),
+    "v3_cluster": ("deepseek_v3_cluster_gpus", 1.0),
+    "sa_gpus": ("deepseek_hopper_gpus_semianalysis", 1.0),
+    "sa_capex": ("deepseek_server_capex_semianalysis", 1.0),
+    "r1_out": ("deepseek_r1_price_output", 1.0),
+    "r1_in": ("deepseek_r1_price_input_cache_miss", 1.0),
+    "capex_2024": ("capex_2024_big4_yahoo", 1.0),
+    "capex_2025": ("capex_2025_big4_yahoo", 1.0),
+    "o1_out": ("openai_o1_price_output", 1.0),
+    "o1_in": ("openai_o1_price_input", 1.0),
+}
+
+
+def headline_facts(as_of=DEFAULT_AS_OF) -> dict[str, float]:
+    """The facts the introduction quotes (:data:`HEADLINE_FACTS`, each scaled and known on
+    ``as_of``) and two ratios of them: o1's output price over R1's (``o1_r1_ratio``) and
+    Nvidia's loss of 27 January over the previous record (``record_ratio``)."""
+    values = {name: fact_value(fact_id, as_of) * scale
+              for name, (fact_id, scale) in HEADLINE_FACTS.items()}
+    values["o1_r1_ratio"] = values["o1_out"] / values["r1_out"]
+    values["record_ratio"] = values["nvda_mcap_loss"] / values["nvda_prior_record"]
+    return values
+
+
+def fitted_answer(calibration) -> dict[str, float]:
+    """The introduction's numbers from a :class:`model.calibration.fit.Calibration`: median and
+    95% interval ends of the market, capex and combined elasticities (``market_eps``,
+    ``market_lo``, ``market_hi``, ...), the percentage of the combined estimate below one
+    (``below_one``) and Nvidia's abnormal fall in percent (``nvda_ar``)."""
+    values: dict[str, float] = {}
+    for name, est in [("market", calibration.market), ("capex", calibration.capex.estimate),
+                      ("combined", calibration.combination.estimate)]:
+        values[f"{name}_eps"] = est.median
+        values[f"{name}_lo"], values[f"{name}_hi"] = est.interval
+    values["below_one"] = float((calibration.combination.estimate.draws < 1).mean() * 100)
+    values["nvda_ar"] = -calibration.event.abnormal_return * 100
+    return values
+
+
+# --- numbers for the prose, section by section -----------------------------------------------------
+def path_summary(result: Result, variable: str, draw: int = 0) -> dict[str, float]:
+    """Peak and end of one draw of ``variable``: ``peak_year``, ``peak``, ``end_year``, ``end``."""
+    peak_year, peak_value = peak(result, variable, draw)
+    return {"peak_year": peak_year, "peak": peak_value, "end_year": int(result.years[-1]),
+            "end": float(result.variables[variable][draw, -1])}
+
+
+def values_in_year(result: Result, variables: Sequence[str], year: int,
+                   draw: int = 0) -> dict[str, float]:
+    """One draw of several variables in ``year``, keyed by variable name."""
+    return {v: value_in_year(result, v, year, draw) for v in variables}
+
+
+def segment_summary(params: Params, spend: pd.DataFrame) -> dict[str, float]:
+    """For each segment ``name`` of ``params``: its elasticity (``<name>_eps``), its share of
+    base-year spend and its share of spend in the last year of a :func:`segment_spend` frame
+    (``<name>_share``, ``<name>_share_end``, in percent)."""
+    values: dict[str, float] = {}
+    for s in params.segments:
+        values[f"{s.name}_eps"] = s.elasticity
+        values[f"{s.name}_share"] = 100 * s.share
+        values[f"{s.name}_share_end"] = 100 * spend[s.name].iloc[-1] / spend["total"].iloc[-1]
+    return values
+
+
+def partial_adjustment_summary(ratios: pd.DataFrame, elasticity: float, persistence: float,
+                               factor: float, shock_year: int = 2025) -> dict[str, float]:
+    """The partial-adjustment section's numbers: the inputs (``eps``, ``lambda``, ``gain``), the
+    short-run elasticity (``short``), the engine's spend ratio in the shock year (``impact``), the
+    long-run multiplier S^(eps - 1) (``long``) and the first year the ratio exceeds one
+    (``cross_year``), for the row ``persistence`` of a :func:`partial_adjustment_spend_ratios`
+    frame."""
+    row = ratios.loc[persistence]
+    return {"eps": elasticity, "lambda": persistence, "gain": factor,
+            "short": closed_forms.short_run_elasticity(elasticity, persistence),
+            "impact": float(row[shock_year]),
+            "long": closed_forms.spend_multiplier(elasticity, factor),
+            "cross_year": first_year_where(ratios.columns, row.to_numpy() > 1.0)}
+
+
+def value_capture_summary(values: Mapping[str, Any]) -> dict[str, float]:
+    """Base-year value capture of a scenario's resolved values: ``base_spend``, ``acc`` (the
+    accelerator fraction), ``share`` (Nvidia's share) and ``base_rev`` (their product)."""
+    vc, spend = values["value_capture"], values["base"]["spend_usd_bn"]
+    return {"base_spend": spend, "acc": vc["accelerator_fraction"], "share": vc["nvidia_share"],
+            "base_rev": closed_forms.value_capture_revenue(spend, vc["accelerator_fraction"],
+                                                           vc["nvidia_share"])}
+
+
+def override_comparison(scenario: str, override: str, label: str, variable: str,
+                        years: Sequence[int]) -> pd.DataFrame:
+    """:func:`scenario_table` of a shipped scenario and of the same scenario with one ``--set``
+    override (row ``label``)."""
+    return scenario_table({scenario: run_scenario(load_scenario(scenario)).result,
+                           label: run_scenario(load_scenario(scenario, [override])).result},
+                          variable, years)
+
+
+def gpu_hours_comparison(as_of=DEFAULT_AS_OF) -> dict[str, float]:
+    """Training GPU-hours of Llama 3.1 405B and DeepSeek-V3 in millions (``llama_hours_m``,
+    ``deepseek_hours_m``) and their ratio (``llama_ratio``), from the facts known on ``as_of``."""
+    llama = fact_value("llama31_405b_gpu_hours", as_of) * 1e-6
+    deepseek = fact_value("deepseek_v3_gpu_hours", as_of) * 1e-6
+    return {"llama_hours_m": llama, "deepseek_hours_m": deepseek, "llama_ratio": llama / deepseek}
+
+
+def later_elasticity(fact_id: str = "openrouter_elasticity") -> dict[str, Any]:
+    """A price elasticity published after the as-of date (for comparison only, never in a fit):
+    ``later_eps``, minus the fact's value (d ln Q / d ln p) to two decimals, and ``later_date``,
+    its month of publication."""
+    row = fact(fact_id)  # no as-of check: this is later evidence, shown beside the fit
+    return {"later_eps": round(-float(row["value"]), 2), "later_date": f"{row['as_of']:%B %Y}"}
+
+
+#: sources of the deepseek scenario's shock, for provenance tables (the scenario file's comments)
+DEEPSEEK_SHOCK_SOURCES = {
+    "efficiency.shocks[0].year": "27 January 2025, the DeepSeek sell-off (2025 + 26/365)",
+    "efficiency.shocks[0].factor": "Llama 3.1 405B / DeepSeek-V3 training GPU-hours, about 11 "
+                                   "(facts: llama31_405b_to_deepseek_v3_gpu_hours_ratio)",
+    "efficiency.shocks[0].coverage": "assumption",
+    "efficiency.shocks[0].diffusion_years": "assumption",
+}
+
+
+def upper_end_text(value: float) -> str:
+    """The upper end of an interval of T_hw for the prose: "<x> years", or "infinity (the slope's
+    interval includes zero)" when it is unbounded."""
+    return "infinity (the slope's interval includes zero)" if np.isinf(value) else f"{value:.2f} years"
+
+
+def published_anchor_numbers(fit: hw.HardwareFit, published: pd.DataFrame) -> dict[str, Any]:
+    """The hardware chapter's comparison with published estimates (a
+    :func:`model.calibration.hardware_fit.published_estimates` frame): Epoch AI's 2022 all-GPU and
+    ML-GPU doubling times (``anchor_all_T``, ``anchor_ml_T``) and whether each lies inside the
+    fit's 95% interval (``anchor_all_inside``, ``anchor_ml_inside``), and the two readings of the
+    data page's yearly decline (``anchor_30_T``: the price falls; ``anchor_30_alt_T``: FLOP/s per
+    dollar grows)."""
+    by_id = published.set_index("fact id")["doubling (years)"]
+    all_gpus, ml_gpus = (by_id[f"epoch_gpu_price_perf_doubling_years_{k}"] for k in ("all", "ml"))
+    readings = published.loc[published["fact id"] == hw.DECLINE_FACT, "doubling (years)"]
+    return {"anchor_all_T": all_gpus,
+            "anchor_all_inside": interval_position_text(fit.ci95, all_gpus),
+            "anchor_ml_T": ml_gpus, "anchor_ml_inside": interval_position_text(fit.ci95, ml_gpus),
+            "anchor_30_T": readings.iloc[0], "anchor_30_alt_T": readings.iloc[1]}
+
+
+def year_reaching(result: Result, variable: str, level: float, draw: int = 0,
+                  tolerance: float = 1e-9) -> int:
+    """The first year in which one draw of ``variable`` reaches ``level`` (within
+    ``tolerance``), e.g. the year problem sizes hit their cap."""
+    return first_year_where(result.years, result.variables[variable][draw] >= level - tolerance)
+
+
+def parameter_tables(selection: Mapping[str, tuple[Any, Sequence[str]]]) -> pd.DataFrame:
+    """:func:`parameter_table` of several scenarios stacked: ``selection`` maps a label to
+    ``(scenario, keys)``. Columns ``scenario, key, value, unit, set in, source``."""
+    frames = [parameter_table(sc, keys).assign(scenario=label)
+              for label, (sc, keys) in selection.items()]
+    return pd.concat(frames)[["scenario", "key", "value", "unit", "set in", "source"]]
+
+
+def ramp_summary(scenario, result: Result, reference: Result) -> dict[str, float]:
+    """The ECP section's numbers for an ``ecp`` scenario and its engine result: the gain G, its
+    programme length Y and start (``gain``, ``years``, ``start``, ``end``), the yearly rate
+    G^(1/Y) (``rate``), the elasticity (``eps``) and spend over the reference path in the last
+    simulated year (``ratio_end``)."""
+    ecp = scenario.values["ecp"]
+    return {"gain": ecp["gain"], "years": ecp["years"], "start": int(ecp["start"]),
+            "end": int(ecp["start"] + ecp["years"]),
+            "rate": closed_forms.annual_rate(ecp["gain"], ecp["years"]),
+            "eps": scenario.values["demand"]["elasticity"],
+            "ratio_end": float(spend_ratio(result, reference)[0, -1])}
+
+
+def problem_size_summary(scenario, result: Result, reference: Result,
+                         first_year: int = 2025) -> dict[str, float]:
+    """The FFT section's numbers for an ``fft`` scenario and its engine result: the inputs
+    (``beta``, ``n0``, ``nmax``: log2 of the base and the largest problem size), log2 of the
+    size chosen in ``first_year`` (``n_<first_year>``), the year sizes reach the cap
+    (``cap_year``), spend in ``first_year`` over the reference's base-year spend (``jump``), the
+    implied elasticity kappa / (kappa - beta) under the old and the new algorithm
+    (``eps_before``, ``eps_after``) and the peak and end of spend (:func:`path_summary`)."""
+    p = scenario.values["fft"]
+    return {"beta": p["beta"], "n0": p["n0_log2"], "nmax": p["n_max_log2"],
+            f"n_{first_year}": value_in_year(result, "problem_size_log2", first_year),
+            "cap_year": year_reaching(result, "problem_size_log2", p["n_max_log2"]),
+            "jump": value_in_year(result, "compute_spend", first_year)
+            / reference.variables["compute_spend"][0, 0],
+            "eps_before": problem_size.implied_elasticity(p["kappa_old"], p["beta"]),
+            "eps_after": problem_size.implied_elasticity(p["kappa_new"], p["beta"]),
+            **path_summary(result, "compute_spend")}
+
+
+def ramp_closed_form_gap(scenario, result: Result, reference: Result) -> float:
+    """Largest relative gap, year by year, between an ``ecp`` scenario's spend over the reference
+    path (engine) and the closed form G^(w(t) (eps - 1))
+    (:func:`model.engine.closed_forms.ramp_spend_ratio`)."""
+    ecp = scenario.values["ecp"]
+    closed = closed_forms.ramp_spend_ratio(result.years, ecp["gain"], ecp["start"], ecp["years"],
+                                           scenario.values["demand"]["elasticity"])
+    return max_relative_gap(spend_ratio(result, reference), closed)
+
+
+# --- the scenarios chapter ---------------------------------------------------------------------------
+def shipped_runs() -> dict[str, Any]:
+    """Every shipped scenario (``scenarios/*.toml``) run with its own settings through the same
+    runner as ``jevons run``: name -> :class:`model.scenarios.runs.Run`."""
+    from_files = {name: load_scenario(name) for name in available_scenarios()}
+    return {name: run_scenario(sc) for name, sc in from_files.items()}
+
+
+def elasticity_shock_path(scenario: str, elasticity: float, factor: float,
+                          variable: str = "compute_spend") -> np.ndarray:
+    """One draw of ``variable`` for a shipped scenario rerun with ``demand.elasticity`` and the
+    first shock's factor overridden (what the scenarios chapter's sliders move)."""
+    return overridden_path(scenario, [f"demand.elasticity={elasticity}",
+                                      f"efficiency.shocks[0].factor={factor}"], variable)
+
+
+def trend_summary(values: Mapping[str, Any], years: float) -> dict[str, float]:
+    """The trend assumptions of a scenario's resolved values: ``t_hw`` (years), ``t_alg_months``,
+    the elasticity (``base_eps``), and the factor by which the price of useful work falls in a
+    year and over ``years`` years on the two trends (``price_fall_per_year``,
+    ``price_fall_total``)."""
+    t_hw, t_alg = values["hardware"]["doubling_years"], values["efficiency"]["doubling_years"]
+    return {"t_hw": t_hw, "t_alg_months": 12 * t_alg, "base_eps": values["demand"]["elasticity"],
+            "price_fall_per_year": closed_forms.price_fall_per_year(t_hw, t_alg),
+            "price_fall_total": closed_forms.price_fall(years, t_hw, t_alg)}
+
+
+def spend_and_flop_moves(base: Result, spend: pd.DataFrame, flop: pd.DataFrame,
+                         year: int) -> dict[str, Any]:
+    """How scenarios move against the base year of ``base`` (first draw): FLOP bought in the base
+    year (``flop_base``), the number of scenarios whose FLOP demand in ``year`` is above it
+    (``n_flop_up``) and whose spend is below base-year spend (``n_spend_down``), and the names of
+    those where spend falls while FLOP rise (``spend_down_flop_up``, comma-separated).
+    ``spend`` and ``flop`` are :func:`scenario_table` frames with a column ``year``."""
+    spend_down = spend[year] < float(base.variables["compute_spend"][0, 0])
+    flop_base = float(base.variables["flop_demand"][0, 0])
+    flop_up = flop[year] > flop_base
+    return {"flop_base": flop_base, "n_flop_up": int(flop_up.sum()),
+            "n_spend_down": int(spend_down.sum()),
+            "spend_down_flop_up": ", ".join(spend.index[spend_down & flop_up])}
+
+
+def stacked_tables(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Several frames with the same index side by side, under a first column level naming each."""
+    return pd.concat(dict(tables), axis=1)

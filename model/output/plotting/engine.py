@@ -1,4 +1,325 @@
 """Figures of the model chapters: demand curves, hardware price curves, the ECP and FFT
-analogies, and the shipped scenarios."""
+analogies, and the shipped scenarios.
+
+Each function takes results (arrays, frames, fits) and returns the axes (or the figure when it
+has several panels); none computes anything but the drawing. Lines of a shipped scenario take
+its :func:`~model.output.plotting.style.scenario_colour`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from model.output.plotting.style import (
+    EVIDENCE_COLOURS,
+    ROLE_COLOURS,
+    figure,
+    legend_below,
+    log_axis,
+    scenario_colour,
+)
+
+EPSILON_LABEL = r"price elasticity of demand for useful work, $\varepsilon$"
+SPEND_LABEL = "compute spend (USD bn)"
+
+
+def _reference_lines(ax, y: float | None = None, x: float | None = None) -> None:
+    """A dashed horizontal reference at ``y`` and a dotted vertical one at ``x``."""
+    if y is not None:
+        ax.axhline(y, color=ROLE_COLOURS["reference"], lw=1, ls="--")
+    if x is not None:
+        ax.axvline(x, color=ROLE_COLOURS["reference"], lw=1, ls=":")
+
+
+def _year_axis(ax) -> None:
+    """Calendar years on the x axis, as whole numbers."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+
+
+def _wide_log_axis(ax, which: str = "y") -> None:
+    """A log scale for quantities that span many orders of magnitude (FLOP, prices near zero):
+    a tick at each power of ten only, in matplotlib's 10^k notation."""
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+
+
+def _axes(ax):
+    return figure()[1] if ax is None else ax
+
+
+def spend_multipliers(grid: pd.DataFrame, ax=None):
+    """Long-run spend multiplier against the elasticity, one line per gain S
+    (a :func:`model.output.tables.spend_multipliers` grid), with the threshold at one."""
+    ax = _axes(ax)
+    for s in grid.columns:
+        ax.plot(grid.index, grid[s], label=f"gain $S$ = {s:g}x")
+    _reference_lines(ax, y=1.0, x=1.0)
+    log_axis(ax, "y")
+    ax.set_xlabel(EPSILON_LABEL)
+    ax.set_ylabel("spend after / spend before")
+    ax.legend()
+    return ax
+
+
+def saturating_elasticity(curves: pd.DataFrame, ax=None):
+    """Point elasticity of saturating demand against the price, one line per saturation price
+    (a :func:`model.output.tables.saturating_elasticity_curves` frame)."""
+    ax = _axes(ax)
+    for ps in curves.columns:
+        ax.plot(curves.index, curves[ps], label=f"$p_{{sat}}$ = {ps:g}")
+    ax.axhline(1.0, color=ROLE_COLOURS["reference"], lw=1, ls=":")
+    _wide_log_axis(ax, "x")
+    ax.set_xlabel("price of useful work (base year = 1)")
+    ax.set_ylabel(r"point elasticity $\varepsilon(p)$")
+    ax.legend()
+    return ax
+
+
+def segment_spend(spend: pd.DataFrame, ax=None):
+    """Compute spend by segment and in total (a :func:`model.output.tables.segment_spend`
+    frame; the ``total`` column is drawn in the reference colour)."""
+    ax = _axes(ax)
+    for name in spend.columns:
+        style = {"color": ROLE_COLOURS["reference"]} if name == "total" else {}
+        ax.plot(spend.index, spend[name], label=name, **style)
+    log_axis(ax, "y")
+    _year_axis(ax)
+    ax.set_ylabel(SPEND_LABEL)
+    ax.legend()
+    return ax
+
+
+def partial_adjustment(ratios: pd.DataFrame, ax=None):
+    """Spend with a gain over spend without, one line per persistence weight lambda (a
+    :func:`model.output.tables.partial_adjustment_spend_ratios` frame)."""
+    ax = _axes(ax)
+    for lam, path in ratios.iterrows():
+        ax.plot(ratios.columns, path.to_numpy(), marker="o", ms=3, label=fr"$\lambda$ = {lam:g}")
+    _reference_lines(ax, y=1.0)
+    _year_axis(ax)
+    ax.set_ylabel("spend with gain / spend without")
+    ax.legend()
+    return ax
+
+
+def supply_cap(uncapped_run, capped_run, uncapped: str = "jevons",
+               capped: str = "supply-constrained"):
+    """Two panels: FLOP bought per year in an uncapped and a capped engine result (left) and the
+    scarcity markup in the capped run (right), both on log scales (first draw). Returns the
+    figure."""
+    years = capped_run.years
+    uncapped_flop = uncapped_run.variables["flop_demand"][0]
+    capped_flop = capped_run.variables["flop_demand"][0]
+    markup = capped_run.variables["scarcity_markup"][0]
+    fig, (ax1, ax2) = figure(2)
+    ax1.plot(years, uncapped_flop, color=scenario_colour(uncapped), label="uncapped")
+    ax1.plot(years, capped_flop, color=scenario_colour(capped), label="capped")
+    _wide_log_axis(ax1, "y")
+    _year_axis(ax1)
+    ax1.set_ylabel("FLOP per year")
+    ax1.legend()
+    ax2.plot(years, markup, color=scenario_colour(capped))
+    log_axis(ax2, "y")
+    _year_axis(ax2)
+    ax2.set_ylabel("scarcity markup (x)")
+    return fig
+
+
+def spend_fan(summary: pd.DataFrame, base_spend: float, scenario: str = "montecarlo", ax=None):
+    """Fan chart of compute spend from a :func:`model.output.results_files.summary_frame`
+    indexed by year (columns p05, p25, p50, p75, p95), with base-year spend dashed."""
+    ax = _axes(ax)
+    colour = scenario_colour(scenario)
+    years = summary.index.to_numpy()
+    ax.fill_between(years, summary["p05"], summary["p95"], color=colour, alpha=0.2, lw=0,
+                    label="5-95%")
+    ax.fill_between(years, summary["p25"], summary["p75"], color=colour, alpha=0.4, lw=0,
+                    label="25-75%")
+    ax.plot(years, summary["p50"], color=colour, label="median")
+    _reference_lines(ax, y=base_spend)
+    log_axis(ax, "y", subs=(1.0,))
+    _year_axis(ax)
+    ax.set_ylabel(SPEND_LABEL)
+    ax.legend(loc="upper left")
+    return ax
+
+
+# --- hardware -----------------------------------------------------------------------------------
+def hardware_fit(fit, ax=None):
+    """Launch price-performance of the chips of a
+    :class:`model.calibration.hardware_fit.HardwareFit`, coloured by the performance figure
+    used, with the OLS line, its 95% confidence band and the 95% prediction band."""
+    if ax is None:
+        _, ax = figure(height=4.8)
+    line = fit.line
+    band = ROLE_COLOURS["band"]
+    ax.fill_between(line["year"], line["pi_low"], line["pi_high"], color=band, alpha=0.15, lw=0,
+                    label="95% prediction band")
+    ax.fill_between(line["year"], line["ci_low"], line["ci_high"], color=band, alpha=0.4, lw=0,
+                    label="95% confidence band")
+    ax.plot(line["year"], line["fitted"], color=ROLE_COLOURS["fit"],
+            label=f"ols fit, doubling {fit.doubling_years:.2f} yr")
+    colours = [ROLE_COLOURS["data"], EVIDENCE_COLOURS["outcome"], ROLE_COLOURS["high"],
+               EVIDENCE_COLOURS["later"]]
+    for k, (source, chips) in enumerate(fit.chips.groupby("performance_source", sort=True)):
+        ax.scatter(chips["year"], chips["log2_flops_per_usd"], s=22, label=source, zorder=3,
+                   color=colours[k % len(colours)])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("release date (year)")
+    ax.set_ylabel("log2 of flop/s per us dollar")
+    legend_below(ax)
+    return ax
+
+
+def doubling_time_history(history: pd.DataFrame, anchor: pd.Series, ax=None):
+    """The fitted doubling time as of several dates (a
+    :func:`model.calibration.hardware_fit.fits_table`) with conventional and HC3 95% intervals,
+    beside a published estimate ``anchor`` (``doubling (years)``, ``95% low``, ``95% high``)
+    drawn as a band."""
+    if ax is None:
+        _, ax = figure(height=4.2)
+    x = np.arange(len(history), dtype=float)  # evenly spaced: close as-of dates stay apart
+    y = history["doubling_years"].to_numpy()
+    for shift, low, high, label, colour in [
+        (-0.1, "ci95_low", "ci95_high", "conventional 95% ci", ROLE_COLOURS["data"]),
+        (0.1, "ci95_hc3_low", "ci95_hc3_high", "hc3 95% ci", ROLE_COLOURS["fit"]),
+    ]:
+        errors = np.vstack([y - history[low], history[high] - y])
+        ax.errorbar(x + shift, y, yerr=errors, fmt="o", color=colour, capsize=3, label=label)
+    prior = EVIDENCE_COLOURS["prior"]
+    ax.axhspan(anchor["95% low"], anchor["95% high"], color=prior, alpha=0.2,
+               label="epoch ai 2022, all gpus")
+    ax.axhline(anchor["doubling (years)"], color=prior, lw=1)
+    ax.set_xticks(x, [d.date().isoformat() for d in history["as_of"]], rotation=30, ha="right")
+    ax.set_xlabel("as-of date")
+    ax.set_ylabel("doubling time of flop/s per dollar (years)")
+    ax.legend()
+    return ax
+
+
+# --- the ECP and the FFT ------------------------------------------------------------------------
+def ratio_by_elasticity(ratios: pd.DataFrame, ax=None):
+    """Spend relative to a reference path, one line per elasticity (a
+    :func:`model.output.tables.sweep_ratio_table`), on a log scale."""
+    ax = _axes(ax)
+    for eps, path in ratios.iterrows():
+        ax.plot(ratios.columns, path.to_numpy(), label=fr"$\varepsilon$ = {eps:g}")
+    _reference_lines(ax, y=1.0)
+    log_axis(ax, "y")
+    _year_axis(ax)
+    ax.set_ylabel("spend / baseline spend")
+    ax.legend(ncols=2)
+    return ax
+
+
+def fft_speedup(sizes_log2, speedups, marker_log2: float, marker_speedup: float, ax=None):
+    """Speed-up of the FFT over the direct transform against the problem size n = 2^x, with a
+    marker at one size."""
+    ax = _axes(ax)
+    ax.plot(np.exp2(sizes_log2), speedups, color=ROLE_COLOURS["data"])
+    ax.plot(2.0 ** marker_log2, marker_speedup, "o", color=ROLE_COLOURS["fit"])
+    ax.set_xscale("log", base=2)
+    _wide_log_axis(ax, "y")
+    ax.set_xlabel("problem size n")
+    ax.set_ylabel("speed-up, direct / fft")
+    return ax
+
+
+def problem_sizes(sizes: pd.DataFrame, ax=None):
+    """Problem size chosen by users (log2 n) by year, one line per cap n_max (a
+    :func:`model.output.tables.sweep_table` of ``problem_size_log2`` over ``fft.n_max_log2``),
+    with the caps dotted."""
+    ax = _axes(ax)
+    for cap, path in sizes.iterrows():
+        (line,) = ax.plot(sizes.columns, path.to_numpy(), label=fr"$n_{{max}} = 2^{{{cap:g}}}$")
+        ax.axhline(cap, color=line.get_color(), lw=1, ls=":")
+    _year_axis(ax)
+    ax.set_ylabel(r"problem size, $\log_2 n$")
+    ax.legend()
+    return ax
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+def scenario_paths(years, paths: Mapping[str, np.ndarray], ylabel: str = SPEND_LABEL,
+                   labels: Mapping[str, str] | None = None, ax=None, legend_title: str | None = None):
+    """One line per shipped scenario (``paths``: name -> values by year) in the scenario's
+    colour, on a log scale."""
+    ax = _axes(ax)
+    for name, path in paths.items():
+        ax.plot(years, path, color=scenario_colour(name), label=(labels or {}).get(name, name))
+    _wide_log_axis(ax, "y")
+    _year_axis(ax)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title)
+    return ax
+
+
+#: the scenario chapter's panels: the DeepSeek shock under different elasticities, under other
+#: demand forms and a supply cap, and the two analogies (every shipped scenario is in one)
+SCENARIO_PANELS = {
+    "elasticity": ["baseline", "deepseek", "inelastic", "jevons", "montecarlo"],
+    "demand form and supply": ["deepseek", "saturating", "segments", "partial-adjustment",
+                               "supply-constrained"],
+    "analogies": ["baseline", "ecp-60x", "fft"],
+}
+
+
+def scenario_panels(paths: pd.DataFrame, ylabel: str, labels: Mapping[str, str] | None = None,
+                    groups: Mapping[str, Sequence[str]] = SCENARIO_PANELS):
+    """Stacked panels of scenario paths (a :func:`model.output.tables.median_paths` frame), one
+    per group of scenario names (default :data:`SCENARIO_PANELS`), on a shared log scale.
+    Returns the figure."""
+    fig, axes = figure(len(groups), columns=1, sharey=True, sharex=True)
+    for ax, (title, members) in zip(np.atleast_1d(axes), groups.items(), strict=True):
+        scenario_paths(paths.index, {n: paths[n] for n in members}, ylabel, labels, ax=ax)
+        ax.set_title(title)
+        ax.legend(loc="upper left", ncols=2)
+    return fig
+
+
+def elasticity_sweep(sweep: pd.DataFrame, years: Sequence[int], base_spend: float, ax=None):
+    """Spend against the elasticity in a few years (a :func:`model.output.tables.sweep_table`),
+    with base-year spend dashed and the threshold dotted."""
+    ax = _axes(ax)
+    for year in years:
+        ax.plot(sweep.index, sweep[year], label=str(year))
+    _reference_lines(ax, y=base_spend, x=1.0)
+    _wide_log_axis(ax, "y")
+    ax.set_xlabel(EPSILON_LABEL)
+    ax.set_ylabel(SPEND_LABEL)
+    ax.legend()
+    return ax
+
+
+def spend_against_baseline(path, baseline, label: str = "with these values",
+                           scenario: str = "deepseek", ax=None):
+    """One spend path (values over the years of ``baseline``) in a scenario's colour beside
+    compute spend of the ``baseline`` engine result (the live slider's figure)."""
+    return scenario_paths(baseline.years,
+                          {scenario: path, "baseline": baseline.variables["compute_spend"][0]},
+                          labels={scenario: label}, ax=ax)
+
+
+def spend_grid(paths: Mapping[tuple[float, float], np.ndarray], baseline, ax=None):
+    """Spend paths for a grid of (elasticity, gain) over the years of the ``baseline`` engine
+    result: one colour per elasticity, one line style per gain, and the baseline's compute spend
+    (the sliders' static equivalent)."""
+    ax = _axes(ax)
+    years = baseline.years
+    elasticities = sorted({e for e, _ in paths})
+    gains = sorted({s for _, s in paths})
+    styles = dict(zip(gains, ("-", "--", ":", "-."), strict=False))
+    for (e, s), path in paths.items():
+        ax.plot(years, path, ls=styles[s], color=f"C{elasticities.index(e)}",
+                label=fr"$\varepsilon$ = {e:g}, $S$ = {s:g}x")
+    ax.plot(years, baseline.variables["compute_spend"][0], color=scenario_colour("baseline"),
+            label="baseline")
+    log_axis(ax, "y")
+    _year_axis(ax)
+    ax.set_ylabel(SPEND_LABEL)
+    legend_below(ax, ncols=3)
+    return ax
