@@ -319,8 +319,11 @@ def test_estimation_fit_is_the_fit_the_study_uses():
     row = result.to_row()
     assert row["car"] == result.car and row["sq sums"] == 250 and row["window"] == "[0, 0]"
     summary = result.summary().to_dict()
-    assert summary["rows"]["CAR"] == result.car and summary["rows"]["SQ sums"] == 250
+    assert summary["rows"]["CAR"] == f"{100 * result.car:.2f}%"
+    assert summary["rows"]["SQ test (250 window sums)"].startswith("p = ")
     assert "CAR, 95% interval" in summary["rows"] and "FIRM" in str(result.summary())
+    days = summary["tables"]["abnormal returns by day"]
+    assert [d["day"] for d in days] == [0] and days[0]["CAR"] == f"{100 * result.car:.2f}%"
 
 
 def test_benchmark_without_the_firm_by_hand():

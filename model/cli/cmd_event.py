@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING
 
 from model.constants import SEED
 from model.errors import JevonsError
-
-if TYPE_CHECKING:
-    from model.event_study.result import BasketResult, EventStudyResult
 
 ORDER = 30
 
@@ -114,115 +110,9 @@ def run(args) -> int:
     if args.basket:
         basket = get_basket(args.basket)
         result = study_basket(basket.tickers, spec, name=basket.name)
-        text = result.to_json() if args.json else format_basket(result)
+        text = result.to_json() if args.json else result.summary().as_text()
     else:
         result = study_ticker(args.ticker.upper(), spec)
-        text = result.to_json() if args.json else format_single(result)
+        text = result.to_json() if args.json else result.summary().as_text()
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
-
-
-def _pct(x: float | None, digits: int = 2) -> str:
-    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
-
-
-def _p(p: float, resolution: int | None = None) -> str:
-    if resolution and p == 0.0:
-        return f"0 (< 1/{resolution})"
-    return f"{p:.2g}" if p < 0.001 else f"{p:.4f}"
-
-
-def _coef(est) -> str:
-    parts = [
-        f"{p.name} {p.estimate:.4g} [{p.ci[0]:.4g}, {p.ci[1]:.4g}]" for p in est.params
-    ] or ["alpha = 0, beta = 1 (imposed)"]
-    return "  ".join(parts)
-
-
-def format_single(r: EventStudyResult) -> str:
-    est = r.estimation
-    level = f"{round(100 * r.confidence)}%"
-    model = r.model + (f" ({r.benchmark} + {r.factor})" if r.factor else f" (benchmark {r.benchmark})")
-    lines = [
-        f"{r.ticker}  event {r.event_date}  window [{r.window[0]}, {r.window[1]}]  model: {model}",
-        f"estimation {est.start} to {est.end} (L = {est.n}, gap {r.gap}, df {est.df}): "
-        f"{_coef(est)}  sigma {_pct(est.sigma, 3)} [{_pct(est.sigma_ci[0], 3)}, "
-        f"{_pct(est.sigma_ci[1], 3)}]"
-        + (f"  R^2 {est.r_squared:.3f}" if est.r_squared is not None else ""),
-        "",
-        f"{'day':>4}  {'date':<10}  {'return':>8}  {'expected':>8}  {'AR':>8}  "
-        f"{level + ' CI of AR':>20}  {'t':>6}  {'CAR':>8}",
-    ]
-    for d in r.abnormal_returns:
-        ci = f"[{_pct(d.ci[0])}, {_pct(d.ci[1])}]"
-        lines.append(
-            f"{d.day:>4}  {d.date:<10}  {_pct(d.ret):>8}  {_pct(d.expected):>8}  {_pct(d.ar):>8}  "
-            f"{ci:>20}  {d.t:>6.2f}  {_pct(d.car):>8}"
-        )
-    t, sq, perm = r.tests.t, r.tests.sq, r.tests.permutation
-    perm_how = (
-        f"exact, {perm.n_permutations} subsets"
-        if perm.method == "exact"
-        else f"{perm.n_permutations} random subsets, seed {perm.seed}"
-    )
-    lines += [
-        "",
-        f"CAR [{r.window[0]}, {r.window[1]}] = {_pct(r.car)}  {level} CI [{_pct(r.car_ci[0])}, "
-        f"{_pct(r.car_ci[1])}]  (se {_pct(r.car_se)}; SQ interval [{_pct(sq.ci[0])}, "
-        f"{_pct(sq.ci[1])}])",
-        "tests of CAR = 0 (p two-sided; p_lower one-sided for a fall):",
-        f"  t = {t.stat:.3f} on t({t.df}): p = {_p(t.p)}, p_lower = {_p(t.p_lower)}",
-        f"  SQ ({sq.n_sums} estimation-window sums): p = {_p(sq.p, sq.n_sums)}, "
-        f"p_lower = {_p(sq.p_lower, sq.n_sums)}",
-        f"  permutation ({perm_how}): p = {_p(perm.p)}, p_lower = {_p(perm.p_lower)}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-_BASKET_TEST_NAMES = {
-    "cross_sectional_t": "cross-sectional t",
-    "patell": "Patell Z",
-    "bmp": "BMP t",
-    "kolari_pynnonen_patell": "Kolari-Pynnonen Patell",
-    "kolari_pynnonen_bmp": "Kolari-Pynnonen BMP",
-    "sign": "sign",
-    "generalized_sign": "generalized sign",
-    "corrado_rank": "Corrado rank",
-}
-
-
-def format_basket(b: BasketResult) -> str:
-    level = f"{round(100 * b.confidence)}%"
-    reference = f"{b.benchmark} + {b.factor}" if b.factor else f"benchmark {b.benchmark}"
-    first = b.firms[0]
-    lines = [
-        f"basket {b.name or ''} ({len(b.tickers)} firms)  event {b.event_date}  window "
-        f"[{b.window[0]}, {b.window[1]}]  model: {b.model} ({reference})",
-        f"estimation {first.estimation.start} to {first.estimation.end} "
-        f"(L = {first.estimation.n}, gap {first.gap})",
-        "",
-        f"{'ticker':<7} {'beta':>6}  {'CAR':>8}  {level + ' CI':>20}  {'t':>6}  {'SQ p':>7}  "
-        f"{'perm p':>7}",
-    ]
-    for f in b.firms:
-        ci = f"[{_pct(f.car_ci[0])}, {_pct(f.car_ci[1])}]"
-        beta = "" if f.estimation.beta is None else f"{f.estimation.beta:.2f}"
-        lines.append(
-            f"{f.ticker:<7} {beta:>6}  {_pct(f.car):>8}  {ci:>20}  {f.tests.t.stat:>6.2f}  "
-            f"{f.tests.sq.p:>7.4f}  {f.tests.permutation.p:>7.4f}"
-        )
-    m = b.mean_car
-    lines += [
-        "",
-        f"mean CAR {_pct(m.mean)}  {level} CI [{_pct(m.ci[0])}, {_pct(m.ci[1])}]  "
-        f"(cross-sectional se {_pct(m.se)})",
-        f"average residual correlation (i != j) {b.residual_correlation:.3f}; "
-        f"share of positive residuals {b.positive_share:.3f}",
-        "basket tests of CAR = 0 (p two-sided; p_lower one-sided for a fall):",
-    ]
-    for key, test in b.tests.items():
-        lines.append(
-            f"  {_BASKET_TEST_NAMES[key]:<24} {test.stat:>8.3f}  {test.distribution:<36} "
-            f"p = {_p(test.p)}, p_lower = {_p(test.p_lower)}"
-        )
-    return "\n".join(lines) + "\n"

@@ -17,10 +17,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from model.event_study.basket import BasketTest, CrossSection
 from model.event_study.single import PermutationTest, SQTest, TTest
-from model.summary import Summary, interval_label, interval_text
+from model.summary import Summary, interval_label
 
 CI_METHOD = "estimate -/+ Student-t quantile (residual df of the estimation window) x standard error"
 
@@ -109,24 +110,43 @@ class EventStudyResult:
         return dumps(self.to_dict())
 
     def summary(self) -> Summary:
-        """The CAR with its interval, the fitted model and the three tests, printable."""
+        """What ``jevons event TICKER`` prints: the model, the CAR with its interval and the
+        three tests, and the abnormal return of each day of the window."""
         est, tests = self.estimation, self.tests
+        level = self.confidence
+        coefs = "  ".join(f"{q.name} {q.estimate:.4g} ({q.ci[0]:.4g} to {q.ci[1]:.4g})"
+                          for q in est.params) or "alpha = 0, beta = 1 (imposed)"
+        perm = tests.permutation
+        how = (f"exact, {perm.n_permutations} subsets" if perm.method == "exact"
+               else f"{perm.n_permutations} random subsets, seed {perm.seed}")
         rows = [
             ("event window", f"[{self.window[0]}, {self.window[1]}] "
                              f"({self.abnormal_returns[0].date} to {self.abnormal_returns[-1].date})"),
             ("model", f"{self.model} against {self.benchmark}" + (f" and {self.factor}" if self.factor else "")),
-            ("estimation window", f"{est.start} to {est.end} (L = {est.n}, gap {self.gap})"),
-            ("beta", est.beta),
-            ("CAR", self.car),
-            (interval_label("CAR", self.confidence), interval_text(self.car_ci)),
-            ("standard error", self.car_se),
-            ("t", tests.t.stat), ("t p", tests.t.p),
-            ("SQ p", tests.sq.p), ("SQ sums", tests.sq.n_sums),
-            (interval_label("SQ", self.confidence), interval_text(tests.sq.ci)),
-            ("permutation p", tests.permutation.p),
+            ("estimation window", f"{est.start} to {est.end} (L = {est.n}, gap {self.gap}, df {est.df})"),
+            (f"coefficients ({level:.0%} intervals)", coefs),
+            (interval_label("residual sd", level),
+             f"{_pct(est.sigma, 3)} ({_pct(est.sigma_ci[0], 3)} to {_pct(est.sigma_ci[1], 3)})"),
+            ("CAR", _pct(self.car)),
+            (interval_label("CAR", level), f"{_pct(self.car_ci[0])} to {_pct(self.car_ci[1])}"),
+            ("standard error of the CAR", _pct(self.car_se)),
+            (interval_label("CAR, distribution-free (SQ)", level),
+             f"{_pct(tests.sq.ci[0])} to {_pct(tests.sq.ci[1])}"),
+            (f"t test (t({tests.t.df}))", f"t = {tests.t.stat:.3f}, p = {_p(tests.t.p)}, "
+                                          f"p_lower = {_p(tests.t.p_lower)}"),
+            (f"SQ test ({tests.sq.n_sums} window sums)",
+             f"p = {_p(tests.sq.p, tests.sq.n_sums)}, p_lower = {_p(tests.sq.p_lower, tests.sq.n_sums)}"),
+            (f"permutation test ({how})", f"p = {_p(perm.p)}, p_lower = {_p(perm.p_lower)}"),
         ]
+        days = [{"day": d.day, "date": d.date, "return": _pct(d.ret), "expected": _pct(d.expected),
+                 "AR": _pct(d.ar), interval_label("AR", level).removeprefix("AR, "):
+                 f"{_pct(d.ci[0])} to {_pct(d.ci[1])}", "t": f"{d.t:.2f}", "CAR": _pct(d.car)}
+                for d in self.abnormal_returns]
         return Summary.of(f"Event study of {self.ticker} on {self.event_date}", rows,
-                          notes=(CI_METHOD, "p two-sided; an SQ p of 0 is below 1 / (SQ sums)"))
+                          tables=[("abnormal returns by day", pd.DataFrame(days))],
+                          notes=(f"intervals: {CI_METHOD}",
+                                 "p two-sided, p_lower one-sided for a fall; an SQ p of 0 is "
+                                 "below 1 / (SQ window sums)"))
 
     def to_row(self) -> dict:
         """One flat row: the CAR with its standard error and interval, and every test's p."""
@@ -171,11 +191,67 @@ class BasketResult:
     positive_share: float
     tests: dict[str, BasketTest]
 
+    def summary(self) -> Summary:
+        """What ``jevons event --basket NAME`` prints: each firm's CAR and tests, the mean CAR
+        and the basket tests."""
+        level = self.confidence
+        first = self.firms[0]
+        reference = f"{self.benchmark} and {self.factor}" if self.factor else self.benchmark
+        m = self.mean_car
+        rows = [
+            ("firms", f"{len(self.tickers)}: {', '.join(self.tickers)}"),
+            ("event window", f"[{self.window[0]}, {self.window[1]}]"),
+            ("model", f"{self.model} against {reference}"),
+            ("estimation window", f"{first.estimation.start} to {first.estimation.end} "
+                                  f"(L = {first.estimation.n}, gap {first.gap})"),
+            ("mean CAR", _pct(m.mean)),
+            (interval_label("mean CAR", level), f"{_pct(m.ci[0])} to {_pct(m.ci[1])}"),
+            ("cross-sectional standard error", _pct(m.se)),
+            ("average residual correlation between firms", f"{self.residual_correlation:.3f}"),
+            ("share of positive residuals", f"{self.positive_share:.3f}"),
+        ]
+        firms = pd.DataFrame([{
+            "ticker": f.ticker, "beta": "" if f.estimation.beta is None else f"{f.estimation.beta:.2f}",
+            "CAR": _pct(f.car), interval_label("", level).strip(", "):
+            f"{_pct(f.car_ci[0])} to {_pct(f.car_ci[1])}",
+            "t": f"{f.tests.t.stat:.2f}", "SQ p": f"{f.tests.sq.p:.4f}",
+            "permutation p": f"{f.tests.permutation.p:.4f}"} for f in self.firms])
+        tests = pd.DataFrame([{
+            "test": BASKET_TEST_NAMES.get(key, key), "statistic": f"{test.stat:.3f}",
+            "reference distribution": test.distribution, "p": _p(test.p),
+            "p_lower": _p(test.p_lower)} for key, test in self.tests.items()])
+        return Summary.of(f"Event study of the basket {self.name or ''} on {self.event_date}".replace("  ", " "),
+                          rows, tables=[("firms", firms), ("basket tests of CAR = 0", tests)],
+                          notes=(f"intervals: {CI_METHOD}",
+                                 "p two-sided, p_lower one-sided for a fall"))
+
     def to_dict(self) -> dict:
         return to_jsonable(self)
 
     def to_json(self) -> str:
         return dumps(self.to_dict())
+
+
+def _pct(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def _p(p: float, resolution: int | None = None) -> str:
+    if resolution and p == 0.0:
+        return f"0 (< 1/{resolution})"
+    return f"{p:.2g}" if p < 0.001 else f"{p:.4f}"
+
+
+BASKET_TEST_NAMES = {
+    "cross_sectional_t": "cross-sectional t",
+    "patell": "Patell Z",
+    "bmp": "BMP t",
+    "kolari_pynnonen_patell": "Kolari-Pynnonen Patell",
+    "kolari_pynnonen_bmp": "Kolari-Pynnonen BMP",
+    "sign": "sign",
+    "generalized_sign": "generalized sign",
+    "corrado_rank": "Corrado rank",
+}
 
 
 _RENAME = {"ret": "return"}

@@ -24,8 +24,8 @@ from model.data.facts import fact, fact_value
 from model.engine import closed_forms, demand, problem_size, schema
 from model.engine.params import Params, Segment, Shock
 from model.engine.simulation import Result, simulate
+from model.scenarios import parse_grid, run_scenario, run_sweep
 from model.scenarios.loader import available_scenarios, load_scenario
-from model.scenarios.runs import parse_grid, run_scenario, run_sweep
 
 # What each output variable measures (the units are in schema.OUTPUT_UNITS).
 OUTPUT_DESCRIPTIONS: dict[str, str] = {

@@ -20,20 +20,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from model.engine import schema
 from model.engine.params import params_from_values
 from model.engine.simulation import CHUNK_SIZE, Result, simulate
 from model.scenarios.distributions import find_distributions, sample_values
 from model.scenarios.keys import scenario_error
-from model.scenarios.overrides import Grid, grid_points, parse_grid, set_value
+from model.scenarios.overrides import Grid, grid_points, set_value
 from model.scenarios.rules import check_cross_fields
 from model.scenarios.scenario import Scenario
 from model.summary import Summary
-
-__all__ = ["Run", "Sweep", "resolve_draws", "run_scenario", "run_sweep", "sample",
-           "simulate_values",
-           "parse_grid"]  # deprecated here: import parse_grid from model.scenarios
 
 CHUNK_DRAWS = CHUNK_SIZE  # draws per engine block (cache-sized)
 PROGRESS_ABOVE = 100_000  # show a progress bar for runs with more draws than this
@@ -204,8 +201,6 @@ def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRA
     if not show:
         result = simulate(params, chunk_size=chunk_draws)
     else:
-        from tqdm import tqdm
-
         with tqdm(total=n, unit="draws", desc="simulating", file=sys.stderr, unit_scale=True,
                   leave=False) as bar:
             result = simulate(params, chunk_size=chunk_draws, progress=bar.update)
