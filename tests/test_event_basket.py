@@ -26,7 +26,7 @@ def test_cross_sectional_t_by_hand():
     assert cs.test.stat == pytest.approx(t)
     assert cs.test.p == pytest.approx(2 * stats.t.sf(abs(t), 2))
     half = stats.t.ppf(0.975, 2) * sd / math.sqrt(3)
-    assert cs.ci == pytest.approx((mean - half, mean + half))
+    assert cs.interval == pytest.approx((mean - half, mean + half))
 
 
 def test_patell_and_bmp_by_hand():

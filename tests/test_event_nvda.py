@@ -85,7 +85,7 @@ def test_nvda_day0_abnormal_return_is_strongly_negative(mirror):
     # the market model's AR on the day: about -13.4% (beta about 2.67 times SPY's -1.46% plus alpha)
     assert day0.ar == pytest.approx(-0.1337, abs=5e-4)
     assert r.estimation.beta == pytest.approx(2.672, abs=1e-3)
-    assert r.car_ci[1] < 0
+    assert r.car_interval[1] < 0
     assert r.tests.t.p < 1e-5
     assert r.tests.sq.p_lower == 0.0  # below every one of the 250 estimation residuals
     assert r.tests.permutation.p_lower == pytest.approx(1 / 251)
@@ -112,7 +112,7 @@ def test_baskets_use_only_mirror_tickers(mirror):
 def test_basket_of_peers_fell_together(mirror):
     b = study_basket(load_baskets()["deepseek"].tickers, EventStudySpec("2025-01-27"), name="deepseek")
     assert len(b.firms) == 10
-    assert b.mean_car.ci[1] < 0
+    assert b.mean_car.interval[1] < 0
     assert 0 < b.residual_correlation < 1
     # the cross-correlation correction can only weaken the BMP statistic
     assert abs(b.tests["kolari_pynnonen_bmp"].stat) < abs(b.tests["bmp"].stat)

@@ -69,7 +69,7 @@ def test_planted_abnormal_return_is_recovered_exactly():
     assert ars == pytest.approx([0.0, -0.15, 0.05, 0.0, 0.0], abs=1e-12)
     assert result.car == pytest.approx(-0.10, abs=1e-12)
     assert [d.day for d in result.abnormal_returns] == [-1, 0, 1, 2, 3]
-    ci = result.abnormal_returns[1].ci
+    ci = result.abnormal_returns[1].interval
     assert ci[0] < -0.15 < ci[1]
 
 
@@ -144,7 +144,7 @@ def test_t_statistic_and_interval_by_hand():
     assert r.tests.t.df == 248
     assert r.tests.t.p == pytest.approx(2 * stats.t.sf(abs(t), 248))
     q = stats.t.ppf(0.975, 248)
-    assert r.car_ci == pytest.approx((r.car - q * r.car_se, r.car + q * r.car_se))
+    assert r.car_interval == pytest.approx((r.car - q * r.car_se, r.car + q * r.car_se))
 
 
 def test_sq_test_by_hand():
@@ -304,7 +304,7 @@ def test_spec_rejects_bad_arguments():
         EventStudySpec("2025-13-45")
     with pytest.raises(JevonsError, match="is the benchmark"):
         EventStudySpec("2025-01-27", model="two-factor", factor="SPY")
-    assert math.isclose(EventStudySpec("2025-01-27").confidence, 0.95)
+    assert math.isclose(EventStudySpec("2025-01-27").level, 0.95)
 
 
 def test_estimation_fit_is_the_fit_the_study_uses():

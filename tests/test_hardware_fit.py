@@ -76,9 +76,9 @@ def synthetic_frame(
 def assert_identical(a: HardwareFit, b: HardwareFit) -> None:
     """Every number and table of two fits is bit-identical."""
     for name in (
-        "as_of", "precision", "kind", "n", "slope", "slope_se", "slope_ci95", "slope_se_hc3",
-        "slope_ci95_hc3", "doubling_years", "ci95", "ci95_hc3", "log2_at_reference",
-        "log2_at_reference_ci95", "r_squared", "first_release", "last_release", "excluded",
+        "as_of", "precision", "kind", "n", "slope", "slope_se", "slope_interval", "slope_se_hc3",
+        "slope_interval_hc3", "doubling_years", "interval", "interval_hc3", "log2_at_reference",
+        "log2_at_reference_interval", "r_squared", "first_release", "last_release", "excluded",
     ):
         assert getattr(a, name) == getattr(b, name), name
     pd.testing.assert_frame_equal(a.chips, b.chips, check_exact=True)
@@ -102,10 +102,10 @@ def test_noise_free_line_is_recovered_exactly():
 def test_known_doubling_time_inside_its_interval(true_doubling):
     fit = fit_doubling_time(synthetic_frame(doubling_years=true_doubling, seed=3), AS_OF)
     assert fit.n == 120
-    assert fit.ci95[0] < true_doubling < fit.ci95[1]
-    assert fit.ci95_hc3[0] < true_doubling < fit.ci95_hc3[1]
+    assert fit.interval[0] < true_doubling < fit.interval[1]
+    assert fit.interval_hc3[0] < true_doubling < fit.interval_hc3[1]
     assert fit.doubling_years == pytest.approx(true_doubling, rel=0.15)
-    assert fit.ci_bounded
+    assert fit.interval_bounded
 
 
 def test_interval_coverage_is_near_95_percent():
@@ -115,7 +115,7 @@ def test_interval_coverage_is_near_95_percent():
         fit_doubling_time(synthetic_frame(true_doubling, n=40, noise_sd=0.8, seed=s), AS_OF)
         for s in range(200)
     ]
-    covered = np.array([f.ci95[0] <= true_doubling <= f.ci95[1] for f in fits])
+    covered = np.array([f.interval[0] <= true_doubling <= f.interval[1] for f in fits])
     assert 0.90 <= covered.mean() <= 0.99
 
 
@@ -137,8 +137,8 @@ def test_standard_errors_match_the_textbook_formulas():
     assert fit.slope_se == pytest.approx(se_ols[1], rel=1e-10)
     assert fit.slope_se_hc3 == pytest.approx(se_hc3[1], rel=1e-10)
     # The doubling-time interval is the reciprocal of the slope's interval, ends swapped.
-    assert fit.ci95 == (1 / fit.slope_ci95[1], 1 / fit.slope_ci95[0])
-    assert fit.ci95_hc3 == (1 / fit.slope_ci95_hc3[1], 1 / fit.slope_ci95_hc3[0])
+    assert fit.interval == (1 / fit.slope_interval[1], 1 / fit.slope_interval[0])
+    assert fit.interval_hc3 == (1 / fit.slope_interval_hc3[1], 1 / fit.slope_interval_hc3[0])
 
 
 def test_line_and_chip_columns():
@@ -289,9 +289,9 @@ def test_kind_selects_types_and_bad_values_are_dropped():
 def test_flat_trend_gives_an_unbounded_interval():
     frame = synthetic_frame(doubling_years=1e9, n=25, noise_sd=1.0, seed=12)
     fit = fit_doubling_time(frame, AS_OF)
-    assert fit.slope_ci95[0] < 0 < fit.slope_ci95[1]
-    assert fit.ci95[1] == math.inf and not fit.ci_bounded
-    assert fit.ci95[0] == pytest.approx(1 / fit.slope_ci95[1])
+    assert fit.slope_interval[0] < 0 < fit.slope_interval[1]
+    assert fit.interval[1] == math.inf and not fit.interval_bounded
+    assert fit.interval[0] == pytest.approx(1 / fit.slope_interval[1])
 
 
 def test_doubling_interval_and_conversions():
@@ -393,7 +393,7 @@ def test_real_mirror_fit_is_plausible(mirror):
     frame = read_mirror_csv(mirror)
     fit = fit_doubling_time(frame, AS_OF)
     assert 1.5 < fit.doubling_years < 4.0
-    assert fit.ci95[0] < fit.doubling_years < fit.ci95[1] < math.inf
+    assert fit.interval[0] < fit.doubling_years < fit.interval[1] < math.inf
     assert fit.n >= 30
     assert fit.last_release <= pd.Timestamp(AS_OF)
     assert fit.first_release.year == 2008

@@ -167,7 +167,7 @@ def test_car_tables_carry_the_results():
     assert list(table.index) == ["[0, 0]", "[0, 1]"]
     assert table.loc["[0, 1]", "CAR (%)"] == 100 * results["[0, 1]"].car
     values = mt.car_test_values("c", results["[0, 0]"])
-    assert values["c_lo"] == 100 * results["[0, 0]"].car_ci[0]
+    assert values["c_lo"] == 100 * results["[0, 0]"].car_interval[0]
     models = mt.normal_models_table(study_models("FIRM", ["market", "market-adjusted"], spec, loader=loader))
     assert np.isnan(models.loc["market-adjusted", "beta"]) and models.loc["market", "beta"] > 1
 

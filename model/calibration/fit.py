@@ -71,7 +71,7 @@ class Calibration:
         if self.external_prior is not None:
             rows.append(("prior from evidence dated before the as-of date", est(self.external_prior)))
         rows.append(("combined", est(self.combination.estimate)))
-        lo, hi = self.hardware.ci95
+        lo, hi = self.hardware.interval
         rows.append(("hardware price-performance doubling time (years)",
                      f"{self.hardware.doubling_years:.2f} ({lo:.2f} to {hi:.2f}), "
                      f"{self.hardware.n} chips"))
@@ -94,7 +94,7 @@ class Calibration:
             "as_of": f"{self.as_of:%Y-%m-%d}",
             "market_implied": self.market.to_dict() | {
                 "abnormal_return": self.event.abnormal_return,
-                "abnormal_return_ci": list(self.event.result.car_ci),
+                "abnormal_return_ci": list(self.event.result.car_interval),
                 "ticker": self.event.ticker,
                 "peers": self.market_peers.to_dict() | {
                     "nvidia_equivalent_move": self.peers.common_move,
@@ -109,7 +109,7 @@ class Calibration:
             },
             "hardware_doubling_years": {
                 "estimate": self.hardware.doubling_years,
-                "interval": list(self.hardware.ci95),
+                "interval": list(self.hardware.interval),
                 "chips": self.hardware.n,
             },
             "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()},

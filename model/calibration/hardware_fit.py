@@ -105,20 +105,20 @@ class HardwareFit:
         Number of chips in the fit.
     slope : float
         Growth of log2(FLOP/s per USD) per year, i.e. doublings per year.
-    slope_se, slope_ci95 : float, (float, float)
+    slope_se, slope_interval : float, (float, float)
         Conventional (homoskedastic) OLS standard error and 95% t interval of the slope.
-    slope_se_hc3, slope_ci95_hc3 : float, (float, float)
+    slope_se_hc3, slope_interval_hc3 : float, (float, float)
         The same with MacKinnon-White HC3 heteroskedasticity-robust standard errors.
     doubling_years : float
         T_hw = 1/slope; ``inf`` when the slope is not positive (no doubling).
-    ci95, ci95_hc3 : (float, float)
+    interval, interval_hc3 : (float, float)
         95% intervals of T_hw: the reciprocals of the slope's interval ends, valid because
         T = 1/b is monotone on an interval that excludes 0. When the slope's interval reaches 0
         or below, the data cannot rule out "no improvement" and the upper end is ``inf``.
     reference_year : float
         The regressor is (decimal year - reference_year), so ``log2_at_reference`` is the
         fitted log2 FLOP/s per USD at that date: the c0 of the price curve is its 2^(-x).
-    log2_at_reference, log2_at_reference_ci95 : float, (float, float)
+    log2_at_reference, log2_at_reference_interval : float, (float, float)
         Intercept and its 95% interval (conventional standard errors).
     r_squared : float
     first_release, last_release : pandas.Timestamp
@@ -143,15 +143,15 @@ class HardwareFit:
     n: int
     slope: float
     slope_se: float
-    slope_ci95: tuple[float, float]
+    slope_interval: tuple[float, float]
     slope_se_hc3: float
-    slope_ci95_hc3: tuple[float, float]
+    slope_interval_hc3: tuple[float, float]
     doubling_years: float
-    ci95: tuple[float, float]
-    ci95_hc3: tuple[float, float]
+    interval: tuple[float, float]
+    interval_hc3: tuple[float, float]
     reference_year: float
     log2_at_reference: float
-    log2_at_reference_ci95: tuple[float, float]
+    log2_at_reference_interval: tuple[float, float]
     r_squared: float
     first_release: pd.Timestamp
     last_release: pd.Timestamp
@@ -170,9 +170,14 @@ class HardwareFit:
         return float(1.0 - 2.0 ** (-self.slope))
 
     @property
-    def ci_bounded(self) -> bool:
+    def level(self) -> float:
+        """Coverage of every interval of the fit (0.95)."""
+        return 1.0 - ALPHA
+
+    @property
+    def interval_bounded(self) -> bool:
         """True when the 95% interval of T_hw is finite (the slope's interval excludes 0)."""
-        return math.isfinite(self.ci95[1])
+        return math.isfinite(self.interval[1])
 
     def summary(self) -> Summary:
         """The fit as a printable :class:`model.summary.Summary` (text in a terminal, HTML in a
@@ -183,8 +188,8 @@ class HardwareFit:
              ("chips", self.n),
              ("released", f"{self.first_release:%Y-%m-%d} to {self.last_release:%Y-%m-%d}"),
              ("doubling time (years)", self.doubling_years),
-             (interval_label("doubling time"), interval_text(self.ci95)),
-             (interval_label("doubling time, HC3"), interval_text(self.ci95_hc3)),
+             (interval_label("doubling time"), interval_text(self.interval)),
+             (interval_label("doubling time, HC3"), interval_text(self.interval_hc3)),
              ("slope (doublings per year)", self.slope),
              ("FLOP/s per USD, factor per year", self.annual_factor),
              ("fall in the price of a FLOP/s per year", self.annual_cost_decline),
@@ -202,10 +207,10 @@ class HardwareFit:
             "first_release": self.first_release,
             "last_release": self.last_release,
             "doubling_years": self.doubling_years,
-            "ci95_low": self.ci95[0],
-            "ci95_high": self.ci95[1],
-            "ci95_hc3_low": self.ci95_hc3[0],
-            "ci95_hc3_high": self.ci95_hc3[1],
+            "interval_low": self.interval[0],
+            "interval_high": self.interval[1],
+            "interval_hc3_low": self.interval_hc3[0],
+            "interval_hc3_high": self.interval_hc3[1],
             "slope": self.slope,
             "slope_se": self.slope_se,
             "slope_se_hc3": self.slope_se_hc3,
@@ -433,15 +438,15 @@ def fit_doubling_time(
         n=n,
         slope=slope,
         slope_se=float(ols.bse[1]),
-        slope_ci95=slope_ci,
+        slope_interval=slope_ci,
         slope_se_hc3=float(robust.bse[1]),
-        slope_ci95_hc3=slope_ci_hc3,
+        slope_interval_hc3=slope_ci_hc3,
         doubling_years=_reciprocal(slope),
-        ci95=doubling_interval(*slope_ci),
-        ci95_hc3=doubling_interval(*slope_ci_hc3),
+        interval=doubling_interval(*slope_ci),
+        interval_hc3=doubling_interval(*slope_ci_hc3),
         reference_year=float(reference_year),
         log2_at_reference=float(ols.params[0]),
-        log2_at_reference_ci95=_pair(ols.conf_int(alpha=ALPHA)[0]),
+        log2_at_reference_interval=_pair(ols.conf_int(alpha=ALPHA)[0]),
         r_squared=float(ols.rsquared),
         first_release=chips["release_date"].iloc[0],
         last_release=chips["release_date"].iloc[-1],
@@ -520,7 +525,7 @@ def chip_price(frame: pd.DataFrame, name: str) -> float:
 
 def interval_widths(table: pd.DataFrame) -> pd.Series:
     """Width of the conventional 95% interval of T_hw, row by row of a :func:`fits_table`."""
-    return table["ci95_high"] - table["ci95_low"]
+    return table["interval_high"] - table["interval_low"]
 
 
 def chips_released_after(fit: HardwareFit, day) -> int:

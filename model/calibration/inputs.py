@@ -82,7 +82,7 @@ def market_prior(as_of, hardware: HardwareFit | None = None) -> MarketPrior:
     halving = fact_value("algo_progress_halving_months", stamp) / 12.0
     low = fact_value("algo_progress_halving_months_low", stamp) / 12.0
     high = fact_value("algo_progress_halving_months_high", stamp) / 12.0
-    lo_hw, hi_hw = hardware.ci95
+    lo_hw, hi_hw = hardware.interval
     if not np.isfinite(hi_hw):
         raise JevonsError(f"hardware fit as of {stamp:%Y-%m-%d} does not bound the doubling time")
     return replace(

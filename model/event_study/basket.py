@@ -73,16 +73,16 @@ class CrossSection:
 
     mean: float
     se: float
-    ci: tuple[float, float]
+    interval: tuple[float, float]
     test: BasketTest
 
 
-def cross_sectional_t(car: np.ndarray, confidence: float = 0.95) -> CrossSection:
+def cross_sectional_t(car: np.ndarray, level: float = 0.95) -> CrossSection:
     car = np.asarray(car, dtype=float)
     n = car.size
     mean = float(car.mean())
     se = float(car.std(ddof=1) / np.sqrt(n))
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * se
+    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * se
     return CrossSection(mean, se, (mean - half, mean + half), _student(mean / se, n - 1))
 
 

@@ -81,7 +81,7 @@ class FittedModel:
         Names of the estimated coefficients (empty for the market-adjusted model).
     params, param_se : ndarray, shape (k,)
         OLS estimates and their standard errors.
-    param_ci : ndarray, shape (k, 2)
+    param_interval : ndarray, shape (k, 2)
         Confidence intervals of the coefficients (t distribution, ``df`` degrees of freedom).
     sigma2 : float
         Residual variance ``s^2 = SSR / df``.
@@ -93,21 +93,21 @@ class FittedModel:
         Estimation-window residuals (in sample).
     r_squared : float or None
         R^2 of the regression (None when nothing is regressed on a market return).
-    confidence : float
-        Level of ``param_ci``.
+    level : float
+        Level of ``param_interval``.
     """
 
     name: str
     param_names: tuple[str, ...]
     params: np.ndarray
     param_se: np.ndarray
-    param_ci: np.ndarray
+    param_interval: np.ndarray
     sigma2: float
     df: int
     xtx_inv: np.ndarray
     residuals: np.ndarray
     r_squared: float | None
-    confidence: float
+    level: float
 
     @property
     def sigma(self) -> float:
@@ -115,7 +115,7 @@ class FittedModel:
 
     def sigma_interval(self) -> tuple[float, float]:
         """Confidence interval of ``s`` from ``df s^2 / sigma^2 ~ chi^2(df)`` (normal errors)."""
-        tail = (1.0 - self.confidence) / 2.0
+        tail = (1.0 - self.level) / 2.0
         hi_q, lo_q = stats.chi2.ppf([1.0 - tail, tail], self.df)
         return (
             float(np.sqrt(self.df * self.sigma2 / hi_q)),
@@ -140,7 +140,7 @@ def fit_normal_model(
     market: np.ndarray,
     factor: np.ndarray | None = None,
     *,
-    confidence: float = 0.95,
+    level: float = 0.95,
 ) -> FittedModel:
     """Estimate normal-return model ``name`` on estimation-window returns.
 
@@ -152,7 +152,7 @@ def fit_normal_model(
         Estimation-window simple returns of the firm and the market benchmark.
     factor : ndarray, shape (L,), optional
         Factor returns (two-factor model only).
-    confidence : float
+    level : float
         Level of the coefficient intervals.
 
     Raises
@@ -174,7 +174,7 @@ def fit_normal_model(
         fit = OLS(y, regressors).fit()
         params = np.asarray(fit.params, dtype=float)
         param_se = np.asarray(fit.bse, dtype=float)
-        param_ci = np.asarray(fit.conf_int(alpha=1.0 - confidence), dtype=float)
+        param_interval = np.asarray(fit.conf_int(alpha=1.0 - level), dtype=float)
         sigma2 = float(fit.scale)
         df = int(round(fit.df_resid))
         xtx_inv = np.asarray(fit.normalized_cov_params, dtype=float)
@@ -182,7 +182,7 @@ def fit_normal_model(
         r_squared = None if name == "constant-mean" else float(fit.rsquared)
     else:
         params = param_se = np.empty(0)
-        param_ci = np.empty((0, 2))
+        param_interval = np.empty((0, 2))
         residuals = y
         df = n
         sigma2 = float(residuals @ residuals / df)
@@ -199,11 +199,11 @@ def fit_normal_model(
         param_names=_PARAM_NAMES[name],
         params=params,
         param_se=param_se,
-        param_ci=param_ci,
+        param_interval=param_interval,
         sigma2=sigma2,
         df=df,
         xtx_inv=xtx_inv,
         residuals=residuals,
         r_squared=r_squared,
-        confidence=confidence,
+        level=level,
     )

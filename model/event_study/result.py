@@ -1,8 +1,8 @@
 """Results of an event study: frozen dataclasses and their JSON form.
 
 Every estimate carries an interval. Unless stated otherwise an interval is the estimate
-``-/+ t_{df, (1 + confidence)/2}`` times its standard error (Student's t with the residual
-degrees of freedom of the estimation window); :attr:`SQTest.ci` is the distribution-free
+``-/+ t_{df, (1 + level)/2}`` times its standard error (Student's t with the residual
+degrees of freedom of the estimation window); :attr:`SQTest.interval` is the distribution-free
 alternative from the estimation-window residual sums.
 
 JSON is deterministic (fixed key order, shortest round-trip float repr) and valid: NaN and
@@ -33,7 +33,7 @@ class Parameter:
     name: str
     estimate: float
     se: float
-    ci: tuple[float, float]
+    interval: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Estimation:
     beta: float | None
     beta_factor: float | None
     sigma: float
-    sigma_ci: tuple[float, float]
+    sigma_interval: tuple[float, float]
     r_squared: float | None
     params: tuple[Parameter, ...]
     imposed: tuple[str, ...]
@@ -70,10 +70,10 @@ class DailyAbnormalReturn:
     ar: float
     se: float
     t: float
-    ci: tuple[float, float]
+    interval: tuple[float, float]
     car: float
     car_se: float
-    car_ci: tuple[float, float]
+    car_interval: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,13 @@ class EventStudyResult:
     model: str
     window: tuple[int, int]
     gap: int
-    confidence: float
+    level: float
     last_date_used: str
     estimation: Estimation
     abnormal_returns: tuple[DailyAbnormalReturn, ...]
     car: float
     car_se: float
-    car_ci: tuple[float, float]
+    car_interval: tuple[float, float]
     tests: SingleTests
 
     def to_dict(self) -> dict:
@@ -113,8 +113,8 @@ class EventStudyResult:
         """What ``jevons event TICKER`` prints: the model, the CAR with its interval and the
         three tests, and the abnormal return of each day of the window."""
         est, tests = self.estimation, self.tests
-        level = self.confidence
-        coefs = "  ".join(f"{q.name} {q.estimate:.4g} ({q.ci[0]:.4g} to {q.ci[1]:.4g})"
+        level = self.level
+        coefs = "  ".join(f"{q.name} {q.estimate:.4g} ({q.interval[0]:.4g} to {q.interval[1]:.4g})"
                           for q in est.params) or "alpha = 0, beta = 1 (imposed)"
         perm = tests.permutation
         how = (f"exact, {perm.n_permutations} subsets" if perm.method == "exact"
@@ -126,12 +126,12 @@ class EventStudyResult:
             ("estimation window", f"{est.start} to {est.end} (L = {est.n}, gap {self.gap}, df {est.df})"),
             (f"coefficients ({level:.0%} intervals)", coefs),
             (interval_label("residual sd", level),
-             f"{_pct(est.sigma, 3)} ({_pct(est.sigma_ci[0], 3)} to {_pct(est.sigma_ci[1], 3)})"),
+             f"{_pct(est.sigma, 3)} ({_pct(est.sigma_interval[0], 3)} to {_pct(est.sigma_interval[1], 3)})"),
             ("CAR", _pct(self.car)),
-            (interval_label("CAR", level), f"{_pct(self.car_ci[0])} to {_pct(self.car_ci[1])}"),
+            (interval_label("CAR", level), f"{_pct(self.car_interval[0])} to {_pct(self.car_interval[1])}"),
             ("standard error of the CAR", _pct(self.car_se)),
             (interval_label("CAR, distribution-free (SQ)", level),
-             f"{_pct(tests.sq.ci[0])} to {_pct(tests.sq.ci[1])}"),
+             f"{_pct(tests.sq.interval[0])} to {_pct(tests.sq.interval[1])}"),
             (f"t test (t({tests.t.df}))", f"t = {tests.t.stat:.3f}, p = {_p(tests.t.p)}, "
                                           f"p_lower = {_p(tests.t.p_lower)}"),
             (f"SQ test ({tests.sq.n_sums} window sums)",
@@ -140,7 +140,7 @@ class EventStudyResult:
         ]
         days = [{"day": d.day, "date": d.date, "return": _pct(d.ret), "expected": _pct(d.expected),
                  "AR": _pct(d.ar), interval_label("AR", level).removeprefix("AR, "):
-                 f"{_pct(d.ci[0])} to {_pct(d.ci[1])}", "t": f"{d.t:.2f}", "CAR": _pct(d.car)}
+                 f"{_pct(d.interval[0])} to {_pct(d.interval[1])}", "t": f"{d.t:.2f}", "CAR": _pct(d.car)}
                 for d in self.abnormal_returns]
         return Summary.of(f"Event study of {self.ticker} on {self.event_date}", rows,
                           tables=[("abnormal returns by day", pd.DataFrame(days))],
@@ -161,8 +161,8 @@ class EventStudyResult:
             "beta": self.estimation.beta,
             "car": self.car,
             "se": self.car_se,
-            "ci low": self.car_ci[0],
-            "ci high": self.car_ci[1],
+            "ci low": self.car_interval[0],
+            "ci high": self.car_interval[1],
             "t": self.tests.t.stat,
             "t p": self.tests.t.p,
             "sq p lower": self.tests.sq.p_lower,
@@ -184,7 +184,7 @@ class BasketResult:
     event_date: str
     model: str
     window: tuple[int, int]
-    confidence: float
+    level: float
     firms: tuple[EventStudyResult, ...]
     mean_car: CrossSection
     residual_correlation: float
@@ -194,7 +194,7 @@ class BasketResult:
     def summary(self) -> Summary:
         """What ``jevons event --basket NAME`` prints: each firm's CAR and tests, the mean CAR
         and the basket tests."""
-        level = self.confidence
+        level = self.level
         first = self.firms[0]
         reference = f"{self.benchmark} and {self.factor}" if self.factor else self.benchmark
         m = self.mean_car
@@ -205,7 +205,7 @@ class BasketResult:
             ("estimation window", f"{first.estimation.start} to {first.estimation.end} "
                                   f"(L = {first.estimation.n}, gap {first.gap})"),
             ("mean CAR", _pct(m.mean)),
-            (interval_label("mean CAR", level), f"{_pct(m.ci[0])} to {_pct(m.ci[1])}"),
+            (interval_label("mean CAR", level), f"{_pct(m.interval[0])} to {_pct(m.interval[1])}"),
             ("cross-sectional standard error", _pct(m.se)),
             ("average residual correlation between firms", f"{self.residual_correlation:.3f}"),
             ("share of positive residuals", f"{self.positive_share:.3f}"),
@@ -213,7 +213,7 @@ class BasketResult:
         firms = pd.DataFrame([{
             "ticker": f.ticker, "beta": "" if f.estimation.beta is None else f"{f.estimation.beta:.2f}",
             "CAR": _pct(f.car), interval_label("", level).strip(", "):
-            f"{_pct(f.car_ci[0])} to {_pct(f.car_ci[1])}",
+            f"{_pct(f.car_interval[0])} to {_pct(f.car_interval[1])}",
             "t": f"{f.tests.t.stat:.2f}", "SQ p": f"{f.tests.sq.p:.4f}",
             "permutation p": f"{f.tests.permutation.p:.4f}"} for f in self.firms])
         tests = pd.DataFrame([{
@@ -254,7 +254,9 @@ BASKET_TEST_NAMES = {
 }
 
 
-_RENAME = {"ret": "return"}
+# JSON keys kept from the first release (the Python names follow model.summary: interval, level)
+_RENAME = {"ret": "return", "interval": "ci", "car_interval": "car_ci", "sigma_interval": "sigma_ci",
+           "param_interval": "param_ci", "level": "confidence"}
 
 
 def to_jsonable(obj):

@@ -85,9 +85,9 @@ def t_test(estimate: float, se: float, df: int) -> TTest:
     return TTest(stat=stat, df=int(df), p=two_sided(p_lower, p_upper), p_lower=p_lower, p_upper=p_upper)
 
 
-def t_interval(estimate: float, se: float, df: int, confidence: float) -> tuple[float, float]:
+def t_interval(estimate: float, se: float, df: int, level: float) -> tuple[float, float]:
     """``estimate -/+ t_{df, (1 + confidence)/2} se``."""
-    half = float(stats.t.ppf(0.5 + confidence / 2.0, df)) * se
+    half = float(stats.t.ppf(0.5 + level / 2.0, df)) * se
     return (float(estimate - half), float(estimate + half))
 
 
@@ -103,30 +103,30 @@ class SQTest:
 
     ``p_lower`` is the share of the ``n_sums`` estimation-window sums at or below the CAR,
     ``p_upper`` the share at or above it; a p of 0 means the CAR lies beyond every sum (the
-    test cannot resolve p below ``1 / n_sums``). ``ci`` inverts the test: CAR minus the
-    upper and lower ``(1 - confidence)/2`` sample quantiles of the sums.
+    test cannot resolve p below ``1 / n_sums``). ``interval`` inverts the test: CAR minus the
+    upper and lower ``(1 - level)/2`` sample quantiles of the sums.
     """
 
     p: float
     p_lower: float
     p_upper: float
     n_sums: int
-    ci: tuple[float, float]
+    interval: tuple[float, float]
 
 
-def sq_test(car: float, residuals: np.ndarray, length: int, confidence: float = 0.95) -> SQTest:
+def sq_test(car: float, residuals: np.ndarray, length: int, level: float = 0.95) -> SQTest:
     """SQ test: compare ``car`` with the sums of ``length`` consecutive estimation residuals."""
     sums = window_sums(residuals, length)
     p_lower = float(np.mean(sums <= car))
     p_upper = float(np.mean(sums >= car))
-    tail = (1.0 - confidence) / 2.0
+    tail = (1.0 - level) / 2.0
     q_lo, q_hi = np.quantile(sums, [tail, 1.0 - tail])
     return SQTest(
         p=two_sided(p_lower, p_upper),
         p_lower=p_lower,
         p_upper=p_upper,
         n_sums=int(sums.size),
-        ci=(float(car - q_hi), float(car - q_lo)),
+        interval=(float(car - q_hi), float(car - q_lo)),
     )
 
 

@@ -68,7 +68,7 @@ class EventStudySpec:
         ``L``, returns in the estimation window (default 250, MacKinlay 1997).
     gap : int
         ``G``, trading days between the estimation and event windows (default 10).
-    confidence : float
+    level : float
         Level of every interval (default 0.95).
     n_permutations, seed : int
         Random subsets and the fixed seed of the permutation test when it is not exact.
@@ -81,7 +81,7 @@ class EventStudySpec:
     factor: str = "SOXX"
     estimation: int = 250
     gap: int = 10
-    confidence: float = 0.95
+    level: float = 0.95
     n_permutations: int = DEFAULT_PERMUTATIONS
     seed: int = DEFAULT_SEED
 
@@ -89,8 +89,8 @@ class EventStudySpec:
         check_model(self.model)
         object.__setattr__(self, "event_date", parse_date(self.event_date, "event date").strftime("%Y-%m-%d"))
         object.__setattr__(self, "window", (int(self.window[0]), int(self.window[1])))
-        if not 0.0 < self.confidence < 1.0:
-            raise JevonsError(f"confidence {self.confidence}: must lie strictly between 0 and 1")
+        if not 0.0 < self.level < 1.0:
+            raise JevonsError(f"level {self.level}: must lie strictly between 0 and 1")
         if self.n_permutations < 1:
             raise JevonsError(f"permutations {self.n_permutations}: must be at least 1")
         if self.uses_factor and self.factor == self.benchmark:
@@ -140,7 +140,7 @@ def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWind
         est[ticker].to_numpy(),
         est[spec.benchmark].to_numpy(),
         factor_est,
-        confidence=spec.confidence,
+        level=spec.level,
     )
     firm_ev = ev[ticker].to_numpy()
     expected = fitted.expected(ev[spec.benchmark].to_numpy(), factor_ev)
@@ -150,7 +150,7 @@ def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWind
     ar_se = np.sqrt(np.diagonal(cov))
     running_car = np.cumsum(ar)
     running_se = np.sqrt(cumulative_variance(cov))
-    df, conf = fitted.df, spec.confidence
+    df, conf = fitted.df, spec.level
     days = tuple(
         DailyAbnormalReturn(
             date=_day(date),
@@ -160,10 +160,10 @@ def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWind
             ar=float(ar[i]),
             se=float(ar_se[i]),
             t=float(ar[i] / ar_se[i]),
-            ci=t_interval(ar[i], ar_se[i], df, conf),
+            interval=t_interval(ar[i], ar_se[i], df, conf),
             car=float(running_car[i]),
             car_se=float(running_se[i]),
-            car_ci=t_interval(running_car[i], running_se[i], df, conf),
+            car_interval=t_interval(running_car[i], running_se[i], df, conf),
         )
         for i, (date, day) in enumerate(zip(ev.index, win.event_days, strict=True))
     )
@@ -185,12 +185,12 @@ def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWind
         beta=1.0 if imposed else fitted.param("beta"),
         beta_factor=fitted.param("beta_factor"),
         sigma=fitted.sigma,
-        sigma_ci=fitted.sigma_interval(),
+        sigma_interval=fitted.sigma_interval(),
         r_squared=fitted.r_squared,
         params=tuple(
             Parameter(name, float(b), float(se), (float(lo), float(hi)))
             for name, b, se, (lo, hi) in zip(
-                fitted.param_names, fitted.params, fitted.param_se, fitted.param_ci, strict=True
+                fitted.param_names, fitted.params, fitted.param_se, fitted.param_interval, strict=True
             )
         ),
         imposed=imposed,
@@ -203,13 +203,13 @@ def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWind
         model=spec.model,
         window=spec.window,
         gap=spec.gap,
-        confidence=conf,
+        level=conf,
         last_date_used=_day(used.index[-1]),
         estimation=estimation,
         abnormal_returns=days,
         car=car,
         car_se=car_se,
-        car_ci=t_interval(car, car_se, df, conf),
+        car_interval=t_interval(car, car_se, df, conf),
         tests=tests,
     )
     return result, fitted, ar
@@ -255,7 +255,7 @@ def estimation_fit(returns: pd.DataFrame, ticker: str, spec: EventStudySpec) -> 
         est[ticker].to_numpy(),
         est[spec.benchmark].to_numpy(),
         est[spec.factor].to_numpy() if spec.uses_factor else None,
-        confidence=spec.confidence,
+        level=spec.level,
     )
 
 
@@ -295,7 +295,7 @@ def basket_study(
     combined = np.hstack([residuals, event_ar])
     is_event = np.r_[np.zeros(residuals.shape[1], bool), np.ones(event_ar.shape[1], bool)]
     tests = {
-        "cross_sectional_t": bk.cross_sectional_t(car, spec.confidence).test,
+        "cross_sectional_t": bk.cross_sectional_t(car, spec.level).test,
         "patell": bk.patell(scar, df),
         "bmp": bk.bmp(scar),
         "kolari_pynnonen_patell": bk.kolari_pynnonen_patell(scar, df, rbar),
@@ -312,9 +312,9 @@ def basket_study(
         event_date=spec.event_date,
         model=spec.model,
         window=spec.window,
-        confidence=spec.confidence,
+        level=spec.level,
         firms=firms,
-        mean_car=bk.cross_sectional_t(car, spec.confidence),
+        mean_car=bk.cross_sectional_t(car, spec.level),
         residual_correlation=rbar,
         positive_share=bk.positive_share(residuals),
         tests=tests,

@@ -44,7 +44,7 @@ def first_day_cross_section(baskets: Iterable[Basket], spec: EventStudySpec, *,
             d = r.abnormal_returns[0]
             rows.append({"category": basket.label, "ticker": ticker, "return": d.ret,
                          "beta": r.estimation.beta, "expected": d.expected, "ar": d.ar,
-                         "ci_low": d.ci[0], "ci_high": d.ci[1], "t": d.t,
+                         "ci_low": d.interval[0], "ci_high": d.interval[1], "t": d.t,
                          "sq_p": r.tests.sq.p, "sq_sums": r.tests.sq.n_sums,
                          "perm_p": r.tests.permutation.p})
     return pd.DataFrame(rows)

@@ -86,7 +86,7 @@ def car_test_values(key: str, result: EventStudyResult) -> dict[str, object]:
     """A CAR in percent with its interval ends (``key``, ``key_lo``, ``key_hi``) and the
     p-values of its three tests as text (``key_t_p``, ``key_sq_p``, ``key_perm_p``)."""
     tests = result.tests
-    return {**interval_values(key, result.car, result.car_ci, 100.0),
+    return {**interval_values(key, result.car, result.car_interval, 100.0),
             f"{key}_t_p": p_text(tests.t.p), f"{key}_sq_p": p_text(tests.sq.p, tests.sq.n_sums),
             f"{key}_perm_p": p_text(tests.permutation.p)}
 
@@ -103,7 +103,7 @@ def car_windows_table(results: Mapping[str, EventStudyResult]) -> pd.DataFrame:
             "window": label,
             "dates": f"{r.abnormal_returns[0].date} to {r.abnormal_returns[-1].date}",
             "CAR (%)": 100 * r.car, "se (%)": 100 * r.car_se,
-            "95% CI (%)": interval_text(r.car_ci, 100.0),
+            "95% CI (%)": interval_text(r.car_interval, 100.0),
             "t": r.tests.t.stat, "t p": p_text(r.tests.t.p),
             "SQ p (lower)": p_text(sq.p_lower, sq.n_sums), "SQ p": p_text(sq.p, sq.n_sums),
             "SQ sums": sq.n_sums, "perm. p": p_text(perm.p),
@@ -121,7 +121,7 @@ def normal_models_table(results: Mapping[str, EventStudyResult]) -> pd.DataFrame
             "model": model,
             "expected return (%)": 100 * r.abnormal_returns[0].expected,
             "AR (%)": 100 * r.car,
-            "95% CI (%)": interval_text(r.car_ci, 100.0),
+            "95% CI (%)": interval_text(r.car_interval, 100.0),
             "t": r.tests.t.stat,
             "SQ p": p_text(r.tests.sq.p, r.tests.sq.n_sums),
             "perm. p": p_text(r.tests.permutation.p),
@@ -155,7 +155,7 @@ def basket_tests_table(results: Mapping[str, BasketResult]) -> pd.DataFrame:
         stat = {BASKET_TEST_LABELS[k]: t.stat for k, t in b.tests.items()}
         p = {BASKET_TEST_LABELS[k]: p_text(t.p) for k, t in b.tests.items()}
         stat["mean CAR (%)"] = 100 * b.mean_car.mean
-        p["mean CAR (%)"] = f"{interval_text(b.mean_car.ci, 100.0)} (95% CI)"
+        p["mean CAR (%)"] = f"{interval_text(b.mean_car.interval, 100.0)} (95% CI)"
         stat["residual correlation r"] = b.residual_correlation
         p["residual correlation r"] = ""
         columns[(label, "stat")], columns[(label, "p")] = stat, p
@@ -171,8 +171,8 @@ def basket_values(key: str, result: BasketResult, tests: Iterable[str] = ()) -> 
     text (``key_<test>``, ``key_<test>_p``)."""
     cars = np.array([f.car for f in result.firms])
     values: dict[str, object] = {
-        f"{key}_mean": 100 * result.mean_car.mean, f"{key}_lo": 100 * result.mean_car.ci[0],
-        f"{key}_hi": 100 * result.mean_car.ci[1], f"{key}_rbar": result.residual_correlation, f"{key}_n": len(result.tickers),
+        f"{key}_mean": 100 * result.mean_car.mean, f"{key}_lo": 100 * result.mean_car.interval[0],
+        f"{key}_hi": 100 * result.mean_car.interval[1], f"{key}_rbar": result.residual_correlation, f"{key}_n": len(result.tickers),
         f"{key}_n_neg": int(np.sum(cars < 0)), f"{key}_n_pos": int(np.sum(cars > 0)),
     }
     for test in tests:
@@ -210,7 +210,7 @@ def event_study_parameters_table(spec: EventStudySpec, as_of, weight_fact_id: st
         ("gap G", spec.gap, "this project; estimation window days -260 to -11 as in common practice"),
         ("market benchmark", spec.benchmark, "S&P 500 ETF; Adj Close includes dividends"),
         ("two-factor model factor", spec.factor, "iShares Semiconductor ETF (the mirror has no ^SOX)"),
-        ("interval level", spec.confidence, "conventional 95%"),
+        ("interval level", spec.level, "conventional 95%"),
         ("exact permutation up to", f"{MAX_EXACT_SUBSETS:,} subsets",
          "model.event_study.single.MAX_EXACT_SUBSETS"),
         ("random permutation subsets", spec.n_permutations, "p resolution 1/20,000"),

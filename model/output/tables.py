@@ -533,8 +533,8 @@ EXCLUSION_REASONS = {
     "no_price": "no launch price",
     "no_performance": "no FP16/BF16 or FP32 figure",
 }
-FIT_COLUMN_NAMES = {"doubling_years": "T_hw (yr)", "ci95_low": "ols low", "ci95_high": "ols high",
-                    "ci95_hc3_low": "hc3 low", "ci95_hc3_high": "hc3 high", "r_squared": "r2",
+FIT_COLUMN_NAMES = {"doubling_years": "T_hw (yr)", "interval_low": "ols low", "interval_high": "ols high",
+                    "interval_hc3_low": "hc3 low", "interval_hc3_high": "hc3 high", "r_squared": "r2",
                     "first_release": "first chip", "last_release": "last chip", "as_of": "as of"}
 
 
@@ -564,8 +564,8 @@ def hardware_anchors_table(fit: hw.HardwareFit, published: pd.DataFrame,
     source = "Epoch AI ML hardware data, this book's copy"
     ours = pd.DataFrame(
         [(f"this fit as of {as_of}, conventional SE (n = {fit.n})", fit.doubling_years,
-          *fit.ci95, source),
-         (f"this fit as of {as_of}, HC3 SE", fit.doubling_years, *fit.ci95_hc3, source)],
+          *fit.interval, source),
+         (f"this fit as of {as_of}, HC3 SE", fit.doubling_years, *fit.interval_hc3, source)],
         columns=columns)
     return pd.concat([ours, published[columns]], ignore_index=True).set_index("estimate")
 
@@ -771,8 +771,8 @@ def published_anchor_numbers(fit: hw.HardwareFit, published: pd.DataFrame) -> di
     all_gpus, ml_gpus = (by_id[f"epoch_gpu_price_perf_doubling_years_{k}"] for k in ("all", "ml"))
     readings = published.loc[published["fact id"] == hw.DECLINE_FACT, "doubling (years)"]
     return {"anchor_all_T": all_gpus,
-            "anchor_all_inside": interval_position_text(fit.ci95, all_gpus),
-            "anchor_ml_T": ml_gpus, "anchor_ml_inside": interval_position_text(fit.ci95, ml_gpus),
+            "anchor_all_inside": interval_position_text(fit.interval, all_gpus),
+            "anchor_ml_T": ml_gpus, "anchor_ml_inside": interval_position_text(fit.interval, ml_gpus),
             "anchor_30_T": readings.iloc[0], "anchor_30_alt_T": readings.iloc[1]}
 
 

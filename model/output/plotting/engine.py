@@ -185,8 +185,8 @@ def doubling_time_history(history: pd.DataFrame, anchor: pd.Series, ax=None):
     x = np.arange(len(history), dtype=float)  # evenly spaced: close as-of dates stay apart
     y = history["doubling_years"].to_numpy()
     for shift, low, high, label, colour in [
-        (-0.1, "ci95_low", "ci95_high", "conventional 95% ci", ROLE_COLOURS["data"]),
-        (0.1, "ci95_hc3_low", "ci95_hc3_high", "hc3 95% ci", ROLE_COLOURS["fit"]),
+        (-0.1, "interval_low", "interval_high", "conventional 95% ci", ROLE_COLOURS["data"]),
+        (0.1, "interval_hc3_low", "interval_hc3_high", "hc3 95% ci", ROLE_COLOURS["fit"]),
     ]:
         errors = np.vstack([y - history[low], history[high] - y])
         ax.errorbar(x + shift, y, yerr=errors, fmt="o", color=colour, capsize=3, label=label)
