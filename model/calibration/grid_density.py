@@ -25,7 +25,8 @@ def log_mean_exp(x: np.ndarray, axis: int) -> np.ndarray:
     """log(mean(exp(x))) along ``axis``, stable (x holds no NaN; -inf only where all are)."""
     top = np.max(x, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
-    return np.log(np.mean(np.exp(x - top), axis=axis)) + np.squeeze(top, axis=axis)
+    with np.errstate(divide="ignore"):  # log 0 = -inf where every x is -inf, as documented
+        return np.log(np.mean(np.exp(x - top), axis=axis)) + np.squeeze(top, axis=axis)
 
 
 

@@ -15,11 +15,11 @@ types, empty or duplicated tickers are errors naming the file and the key).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import JevonsError
+from model.io import read_toml
 from model.paths import DATA_DIR
 
 BASKETS_FILE = DATA_DIR / "baskets.toml"
@@ -50,12 +50,7 @@ def load_baskets(path: str | Path = BASKETS_FILE) -> dict[str, Basket]:
     """All baskets of ``path``, in file order."""
     path = Path(path)
     where = _where(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise JevonsError(f"{where}: basket file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise JevonsError(f"{where}: not valid TOML: {exc}") from None
+    raw = read_toml(path, where, JevonsError, missing="basket file not found")
     baskets = {}
     for name, table in raw.items():
         if not isinstance(table, dict):
