@@ -115,3 +115,44 @@ def test_event_windows_partition_the_days(position, first, length, estimation, g
 def test_event_dates_that_are_not_dates_are_refused(bad):
     with pytest.raises(JevonsError):
         locate_windows(DAYS, bad, (0, 0), 250, 10)
+
+
+# --- hostile scenario files ----------------------------------------------------------------------
+SECTIONS = ["demand", "efficiency", "hardware", "time", "supply", "fft", "montecarlo", "base"]
+KEYS = ["elasticity", "form", "growth", "doubling_years", "start", "end", "factor", "year",
+        "coverage", "draws", "seed", "capped", "beta", "spend_usd_bn", "extends", "name", "dist"]
+toml_values = st.one_of(
+    st.integers(-10**20, 10**20).map(str), st.floats(allow_nan=True).map(repr),
+    st.booleans().map(lambda b: str(b).lower()), st.text(max_size=8).map(lambda s: '"' + s.replace("\\", "").replace('"', "") + '"'),
+    st.just("nan"), st.just("inf"), st.just("-inf"), st.just("[]"), st.just("{}"),
+    st.just('{ dist = "normal", mean = 1, sd = 0 }'), st.just('{ dist = "lognormal", median = 0, sigma = 1 }'),
+    st.just('[{ year = 2025, factor = 0 }]'))
+toml_lines = st.lists(st.one_of(
+    st.sampled_from(SECTIONS).map(lambda s: f"[{s}]"),
+    st.sampled_from(SECTIONS).map(lambda s: f"[[{s}.shocks]]"),
+    st.tuples(st.sampled_from(KEYS), toml_values).map(lambda kv: f"{kv[0]} = {kv[1]}")), max_size=12)
+
+
+def _load_never_crashes(tmp_path_factory, data: bytes) -> None:
+    from model.errors import JevonsError
+    from model.scenarios import load_scenario, run_scenario
+
+    path = tmp_path_factory.mktemp("hostile") / "s.toml"
+    path.write_bytes(data)
+    try:
+        scenario = load_scenario(str(path))
+        run_scenario(scenario, draws=3)
+    except JevonsError as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200))
+def test_random_bytes_as_a_scenario_file_are_never_a_traceback(tmp_path_factory, data):
+    _load_never_crashes(tmp_path_factory, data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(toml_lines)
+def test_random_scenario_like_toml_is_never_a_traceback(tmp_path_factory, lines):
+    _load_never_crashes(tmp_path_factory, ("\n".join(lines) + "\n").encode())

@@ -6,6 +6,7 @@ Each case reproduces a report of the reliability review (issue 12); the CLI runs
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import assert_one_line_error, run_cli
@@ -188,3 +189,47 @@ def test_the_exchange_swaps_two_folders_in_one_step(tmp_path):
     if not _exchange(a, b):
         pytest.skip("this file system has no atomic exchange (the fallback is tested above)")
     assert [p.name for p in a.iterdir()] == ["new"] and [p.name for p in b.iterdir()] == ["old"]
+
+
+@pytest.mark.parametrize("name,fragment", [
+    ('"../../etc"', "contains a path separator"), ('".."', "is not a file name"),
+    ('""', "is empty"), ('"a\\u0007b"', "'a\\x07b' contains a control character"),
+    ('"' + "x" * 101 + '"', "has 101 characters"),
+])
+def test_a_name_that_is_not_a_plain_file_name_is_refused(tmp_path, name, fragment):
+    result = run_cli("run", "deepseek", "--set", f"name={name}", "--out", str(tmp_path / "r"))
+    assert_one_line_error(result, "--set name", fragment)
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("--permutations", "1000000000"), "permutations 1000000000: allowed: 1 to 1,000,000"),
+    (("--seed", "-1"), "seed -1: allowed: an integer from 0"),
+])
+def test_event_counts_and_seeds_are_bounded(mirror, args, fragment):
+    result = run_cli("event", "NVDA", "--date", "2025-01-27", "--window", "0,5", *args,
+                     env={"JEVONS_OFFLINE": "1"})
+    assert_one_line_error(result, fragment)
+
+
+def test_a_full_stdout_is_one_line_and_exit_2():
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "model", "list"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr == "error: standard output: No space left on device\n"
+
+
+def test_a_deleted_working_directory_is_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    code = ("import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+            "from model.cli import main; sys.exit(main(['run', 'nope']))")
+    done = subprocess.run([sys.executable, "-c", code, str(gone)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: ")

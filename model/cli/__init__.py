@@ -15,7 +15,9 @@ bad argument answer at once without loading the fit.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import pkgutil
 import signal
 import sys
@@ -59,6 +61,18 @@ def _terminate(signum, frame):  # noqa: ARG001 - the signal handler's signature
     raise Terminated()
 
 
+def _is_stdout(exc: OSError) -> bool:
+    return exc.filename is None and exc.errno in (errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EBADF)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # in-process (tests): stdout is not a file
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``jevons ARGV``; returns the exit status.
 
@@ -70,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full or closed stdout fails here, not at interpreter exit
+        return code
     except JevonsError as exc:
         if args.debug:
             raise
@@ -83,7 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("error: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # the system refused: a full disk or stdout, a vanished folder
+        if args.debug:
+            raise
+        _silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "standard output: " if _is_stdout(exc) else ""
+        sys.stderr.write(f"error: {where}{exc.strerror or exc}\n")
+        return EXIT_USER_ERROR
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -41,6 +41,7 @@ from model.constants import SEED
 # (n = 1 and n = 2 with L = 250); beyond, draw this many random subsets instead.
 MAX_EXACT_SUBSETS = 100_000
 DEFAULT_PERMUTATIONS = 19_999  # p then has a resolution of 1/20,000
+MAX_PERMUTATIONS = 1_000_000  # a p resolution of 1e-6 in a few seconds; more only costs time
 DEFAULT_SEED = SEED  # fixed, so every run gives the same p
 _CHUNK = 2_000  # rows of random keys drawn at once (bounds memory, not the result)
 

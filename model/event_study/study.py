@@ -36,6 +36,7 @@ from model.event_study.returns import aligned_returns
 from model.event_study.single import (
     DEFAULT_PERMUTATIONS,
     DEFAULT_SEED,
+    MAX_PERMUTATIONS,
     ar_covariance,
     cumulative_variance,
     permutation_test,
@@ -91,8 +92,11 @@ class EventStudySpec:
         object.__setattr__(self, "window", (int(self.window[0]), int(self.window[1])))
         if not 0.0 < self.level < 1.0:
             raise JevonsError(f"level {self.level}: must lie strictly between 0 and 1")
-        if self.n_permutations < 1:
-            raise JevonsError(f"permutations {self.n_permutations}: must be at least 1")
+        if not 1 <= self.n_permutations <= MAX_PERMUTATIONS:
+            raise JevonsError(f"permutations {self.n_permutations}: allowed: 1 to "
+                              f"{MAX_PERMUTATIONS:,} (a p resolution of 1/{MAX_PERMUTATIONS + 1:,})")
+        if not 0 <= self.seed < 2**63:
+            raise JevonsError(f"seed {self.seed}: allowed: an integer from 0 to 2^63-1")
         if self.uses_factor and self.factor == self.benchmark:
             raise JevonsError(
                 f"factor {self.factor!r} is the benchmark: the two-factor model needs two series"

@@ -38,7 +38,7 @@ from model.engine import schema
 from model.scenarios.files import available_scenarios, file_label, find_scenario
 from model.scenarios.merge import DEFAULT, fill_defaults, merge, resolve_chain
 from model.scenarios.overrides import apply_override
-from model.scenarios.rules import check_cross_fields
+from model.scenarios.rules import check_cross_fields, check_name
 from model.scenarios.scenario import Scenario
 
 __all__ = ["Scenario", "available_scenarios", "load_scenario"]
@@ -73,6 +73,7 @@ def load_scenario(ref: str | os.PathLike, overrides: tuple[str, ...] | list[str]
     origins["description"] = label if "description" in own else DEFAULT
     for text in overrides:
         apply_override(values, origins, identity, text)
+    check_name(identity["name"], origins["name"])
     fill_defaults(values, origins)
     ordered = {**identity, "type": values["type"]}
     ordered.update({section: values[section] for section in schema.sections()})

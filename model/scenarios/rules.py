@@ -10,6 +10,7 @@ import numpy as np
 
 from model.engine import schema
 from model.scenarios.distributions import Distribution
+from model.scenarios.files import printable
 from model.scenarios.keys import scenario_error
 from model.scenarios.merge import DEFAULT
 
@@ -29,6 +30,25 @@ def _violations(bad: Any, shown: dict[str, Any]) -> str:
     at = {k: (np.asarray(v)[first] if np.ndim(v) else v) for k, v in shown.items()}
     return (f"in {int(bad.sum())} of {bad.size} draws or grid points (first: index {first}, "
             + ", ".join(f"{k} = {float(v):g}" for k, v in at.items()) + ")")
+
+
+def check_name(name: str, origin: str) -> None:
+    """A scenario's ``name`` names its output folder: it must be a plain file name (not empty,
+    no path separator, not ``.`` or ``..``, no control character, at most 100 characters)."""
+    problem = None
+    if not name.strip():
+        problem = "is empty"
+    elif "/" in name or "\\" in name:
+        problem = f"'{printable(name)}' contains a path separator"
+    elif name in (".", ".."):
+        problem = f"{name!r} is not a file name"
+    elif not name.isprintable():
+        problem = f"'{printable(name)}' contains a control character"
+    elif len(name) > 100:
+        problem = f"has {len(name)} characters"
+    if problem:
+        raise scenario_error(origin, "name", f"{problem}; allowed: a plain file name of at most "
+                             "100 characters (it names the output folder)")
 
 
 def check_cross_fields(values: dict[str, Any], origins: dict[str, str]) -> None:
