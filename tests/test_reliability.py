@@ -233,3 +233,37 @@ def test_a_deleted_working_directory_is_not_a_traceback(tmp_path):
                           timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("error: ")
+
+
+# --- damaged facts tables ------------------------------------------------------------------------
+def _facts_copy(tmp_path):
+    import shutil
+
+    from model.paths import FACTS_DIR
+
+    target = tmp_path / "facts"
+    shutil.copytree(FACTS_DIR, target)
+    return target
+
+
+@pytest.mark.parametrize("value,fragment", [("-80", "value -80 USD bn is out of range"),
+                                            ("0", "value 0 USD bn is out of range"),
+                                            ("1e308", "value 1e308 USD bn is out of range")])
+def test_a_capex_fact_out_of_range_names_the_row(tmp_path, value, fragment):
+    facts = _facts_copy(tmp_path)
+    path = facts / "capex.csv"
+    path.write_text(path.read_text().replace("capex_guidance_fy2025_microsoft,80,",
+                                             f"capex_guidance_fy2025_microsoft,{value},", 1))
+    result = run_cli("data", "facts", env={"JEVONS_FACTS_DIR": str(facts)})
+    assert_one_line_error(result, "capex.csv: line 2 (capex_guidance_fy2025_microsoft)", fragment)
+
+
+def test_a_fifo_or_a_device_in_the_facts_folder_is_refused_without_blocking(tmp_path):
+    facts = _facts_copy(tmp_path)
+    os.mkfifo(facts / "zz_fifo.csv")
+    result = run_cli("data", "facts", env={"JEVONS_FACTS_DIR": str(facts)})
+    assert_one_line_error(result, "zz_fifo.csv: not a regular file")
+    os.unlink(facts / "zz_fifo.csv")
+    os.symlink("/dev/zero", facts / "zz_zero.csv")
+    result = run_cli("data", "facts", env={"JEVONS_FACTS_DIR": str(facts)})
+    assert_one_line_error(result, "zz_zero.csv: not a regular file")

@@ -17,6 +17,7 @@ import difflib
 import io
 import math
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +74,11 @@ UNITS = {
     "count": "a count",
     "elasticity": "a price elasticity (dimensionless, negative for a downward demand curve)",
 }
+# Amounts, prices, counts and durations are positive: a capex of -80 or a revenue of 0 is a typo
+# that would flip or divide the fits. "%" (changes), "x" and "elasticity" may take any sign.
+POSITIVE_UNITS = frozenset(UNITS) - {"%", "elasticity", "index points"}
+MAX_VALUE = 1e40  # above every quantity of the tables (FLOP counts reach ~1e27)
+MAX_FILE_BYTES = 20 * 2**20  # a facts table is a few hundred rows
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -86,6 +92,14 @@ def _date(text: str) -> dt.date | None:
 
 def _rows(path: Path, expected: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Parse a facts CSV strictly: known header, complete lines, no blank ids."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path}: not a regular file (a FIFO, device or folder); allowed: a CSV file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise DataError(f"{path}: {info.st_size:,} bytes; allowed: at most {MAX_FILE_BYTES:,}")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -154,6 +168,10 @@ def _check_fact(path: Path, line: int, row: dict[str, str]) -> None:
         raise DataError(f"{where}: value {row['value']!r} must be a finite number")
     if row["unit"] not in UNITS:
         raise DataError(f"{where}: unit {row['unit']!r} is not known; allowed: {', '.join(UNITS)}")
+    if row["unit"] in POSITIVE_UNITS and not 0 < value <= MAX_VALUE:
+        raise DataError(f"{where}: value {row['value']} {row['unit']} is out of range; allowed: a "
+                        f"positive amount up to {MAX_VALUE:g} (a fall or a loss is stated as a "
+                        "positive amount or in %)")
     if row["basis"] not in BASES:
         raise DataError(f"{where}: basis {row['basis']!r}; allowed: {', '.join(BASES)}")
     if row["used"] not in ("yes", "no"):
