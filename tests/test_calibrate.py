@@ -12,6 +12,14 @@ import pandas as pd
 import pytest
 from conftest import PROJECT_DIR, assert_one_line_error, run_cli
 
+
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
 AS_OF = "2025-02-10"
 FACTS = PROJECT_DIR / "data" / "facts"
 

@@ -17,6 +17,14 @@ from model.calibration.capex import CapexAssumptions, Nuisance, Observations
 from model.data.facts import load_facts
 from model.errors import JevonsError
 
+
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
 AS_OF = "2025-02-10"
 FACTS = PROJECT_DIR / "data" / "facts"
 LOG_FALL = 1.3  # log P: the price of useful work falls by e^1.3 = 3.7x a year

@@ -15,6 +15,14 @@ from conftest import assert_one_line_error, run_cli
 from model.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
+
 @pytest.fixture
 def env(tmp_path):
     mirror = tmp_path / "mirror"

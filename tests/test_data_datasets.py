@@ -11,6 +11,14 @@ from model.data import DATASETS, load_dataset
 from model.data.manifest import MANIFEST_PATH, manifest, read_manifest
 from model.errors import DataError
 
+
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
 NAMES = ["epoch_ml_hardware", "epoch_notable_ai_models", "epoch_gpu_clusters",
          "hyperscaler_capex_sec_xbrl_quarterly"]
 

@@ -16,6 +16,14 @@ from model.data import load_prices
 from model.data.market import fetch_prices
 from model.errors import DataError
 
+
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
 COLUMNS = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
 
 

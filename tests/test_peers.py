@@ -9,6 +9,14 @@ import pytest
 from model.calibration.peers import peer_evidence
 from model.event_study import get_basket
 
+
+@pytest.fixture(autouse=True)
+def _unverified_mirror_files(monkeypatch):
+    """These tests damage or synthesise mirror files on purpose, to test what lies behind the
+    manifest's hash check (tests/test_reliability.py tests the check itself)."""
+    monkeypatch.setenv("JEVONS_ALLOW_UNVERIFIED_DATA", "1")
+
+
 EVENT = pd.Timestamp("2025-01-27")
 
 

@@ -267,3 +267,41 @@ def test_a_fifo_or_a_device_in_the_facts_folder_is_refused_without_blocking(tmp_
     os.symlink("/dev/zero", facts / "zz_zero.csv")
     result = run_cli("data", "facts", env={"JEVONS_FACTS_DIR": str(facts)})
     assert_one_line_error(result, "zz_zero.csv: not a regular file")
+
+
+# --- damaged data is never used silently -------------------------------------------------------
+def _damaged_mirror(tmp_path, mirror):
+    """A copy of the mirror whose NVDA adjusted close of 2025-01-27 reads 128.41 (the true
+    118.38); every other file is the shipped one."""
+    import shutil
+
+    copy = tmp_path / "mirror"
+    shutil.copytree(mirror, copy)
+    path = copy / "market" / "NVDA.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    i = next(k for k, line in enumerate(lines) if line.startswith("2025-01-27,"))
+    fields = lines[i].split(",")
+    fields[5] = "128.41"
+    lines[i] = ",".join(fields)
+    path.write_text("".join(lines))
+    return copy
+
+
+def test_a_damaged_mirror_file_is_refused_naming_the_file_and_the_fix(tmp_path, mirror):
+    env = {"JEVONS_DATA_MIRROR": str(_damaged_mirror(tmp_path, mirror)), "JEVONS_OFFLINE": "1",
+           "JEVONS_CACHE_DIR": str(tmp_path / "cache")}
+    result = run_cli("event", "NVDA", "--date", "2025-01-27", env=env)
+    assert_one_line_error(result, "market/NVDA.csv: sha256", "differs from the manifest",
+                          "JEVONS_ALLOW_UNVERIFIED_DATA=1")
+    assert_one_line_error(run_cli("calibrate", env=env), "market/NVDA.csv: sha256")
+
+
+def test_the_opt_out_uses_the_file_and_names_it_in_a_warning(tmp_path, mirror):
+    import json
+
+    env = {"JEVONS_DATA_MIRROR": str(_damaged_mirror(tmp_path, mirror)), "JEVONS_OFFLINE": "1",
+           "JEVONS_CACHE_DIR": str(tmp_path / "cache"), "JEVONS_ALLOW_UNVERIFIED_DATA": "1"}
+    result = run_cli("event", "NVDA", "--date", "2025-01-27", "--json", env=env)
+    assert result.returncode == 0
+    assert result.stderr.startswith("warning: using ") and "NVDA.csv" in result.stderr
+    assert json.loads(result.stdout)["car"] > -0.10  # the damaged close moves the estimate

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.data.locations import describe_mirror, first_existing
+from model.data.locations import check_mirror_hash, describe_mirror, first_existing
 from model.data.manifest import DatasetSpec, manifest
 from model.errors import DataError
 from model.paths import cache_dir
@@ -144,6 +144,8 @@ def load_dataset(name: str) -> pd.DataFrame:
         fix = f"Delete it (the mirror is then used) or replace it with a complete export of {spec.source_url}."
     else:
         fix = "The mirror copy is damaged: check it with `jevons data verify` and restore it."
+    if found.origin == "mirror":
+        check_mirror_hash(found.path, spec.sha256)
     frame = read_dataset_file(found.path, spec, fix=fix)
     frame.attrs = {"dataset": name, "origin": found.origin, "path": str(found.path)}
     return frame

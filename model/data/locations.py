@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,3 +87,27 @@ def sha256_of(path: str | os.PathLike) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+UNVERIFIED_ENV = "JEVONS_ALLOW_UNVERIFIED_DATA"
+
+
+def check_mirror_hash(path: Path, expected: str | None) -> None:
+    """Refuse a mirror file whose bytes differ from the manifest's sha256, before it is used.
+
+    With ``JEVONS_ALLOW_UNVERIFIED_DATA=1`` (for users who replace data on purpose) the file is
+    used and a warning naming it goes to stderr.
+    """
+    if not expected:
+        return
+    digest = sha256_of(path)
+    if digest == expected:
+        return
+    if os.environ.get(UNVERIFIED_ENV) == "1":
+        sys.stderr.write(f"warning: using {path}, whose sha256 {digest[:12]}... differs from "
+                         f"the manifest ({UNVERIFIED_ENV}=1)\n")
+        return
+    raise DataError(f"{path}: sha256 {digest[:12]}... differs from the manifest's "
+                    f"{expected[:12]}...: the mirror copy is damaged or was replaced; restore it "
+                    f"(`jevons data verify` checks every file), or set {UNVERIFIED_ENV}=1 to use "
+                    "it anyway")

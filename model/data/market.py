@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.data.locations import (
     OFFLINE_ENV,
+    check_mirror_hash,
     describe_mirror,
     first_existing,
     is_offline,
@@ -219,6 +220,8 @@ def load_prices(
         raise DataError(f"{t.stem}: start {first:%Y-%m-%d} is after end {last:%Y-%m-%d}")
     found = first_existing(t.relative)
     if found is not None:
+        if found.origin == "mirror":
+            check_mirror_hash(found.path, t.spec.sha256 if t.spec else None)
         frame = read_price_file(found.path, is_index=t.is_index, fix=_fix_for(found.origin, t))
         origin, path = found.origin, found.path
     else:
