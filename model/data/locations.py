@@ -6,7 +6,6 @@ share one layout: ``market/TICKER.csv`` and ``other/<file>.csv``, as in the mani
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import DataError
+from model.io import sha256_file
 from model.paths import MIRROR_ENV, cache_dir, mirror_dir
 
 OFFLINE_ENV = "JEVONS_OFFLINE"
@@ -82,11 +82,7 @@ def describe_mirror(relative: str) -> str:
 
 def sha256_of(path: str | os.PathLike) -> str:
     """SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 UNVERIFIED_ENV = "JEVONS_ALLOW_UNVERIFIED_DATA"
