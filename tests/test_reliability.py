@@ -305,3 +305,11 @@ def test_the_opt_out_uses_the_file_and_names_it_in_a_warning(tmp_path, mirror):
     assert result.returncode == 0
     assert result.stderr.startswith("warning: using ") and "NVDA.csv" in result.stderr
     assert json.loads(result.stdout)["car"] > -0.10  # the damaged close moves the estimate
+
+
+def test_calibrate_bad_as_of_and_unwritable_out_are_one_line(tmp_path, mirror):
+    env = {"JEVONS_OFFLINE": "1"}
+    assert_one_line_error(run_cli("calibrate", "--as-of", "", env=env),
+                          "--as-of: '' is not a date; allowed: YYYY-MM-DD")
+    assert_one_line_error(run_cli("calibrate", "--out", str(tmp_path), env=env),
+                          f"--out {tmp_path}: cannot write (Is a directory)")
