@@ -246,7 +246,7 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def cmd_list(args) -> int:
-    from model.output.tables import cell_text
+    from model.output.tables import elasticity_text
     from model.scenarios.loader import available_scenarios, load_scenario
 
     rows = [["name", "type", "demand form", "elasticity", "description"]]
@@ -257,13 +257,8 @@ def cmd_list(args) -> int:
             rows.append([name, "?", "?", "?", f"INVALID: {exc}"])
             continue
         values = scenario.values
-        demand = values["demand"]
-        if demand["form"] == "segments":
-            elasticity = ", ".join(f"{s['name']} {cell_text(s['elasticity'])}"
-                                   for s in demand["segments"])
-        else:
-            elasticity = cell_text(demand["elasticity"])
-        rows.append([name, values["type"], demand["form"], elasticity, scenario.description])
+        rows.append([name, values["type"], values["demand"]["form"],
+                     elasticity_text(values["demand"]), scenario.description])
     if len(rows) == 1:
         print("no scenarios in scenarios/")
         return 0

@@ -282,7 +282,8 @@ def scenario_table(results: Mapping[str, Result], variable: str, years: Sequence
 
 
 # --- the shipped scenarios ---------------------------------------------------------------------
-def _elasticity_text(demand: Mapping[str, Any]) -> str:
+def elasticity_text(demand: Mapping[str, Any]) -> str:
+    """A scenario's elasticity as a table shows it: per segment for ``segments``."""
     if demand["form"] == "segments":
         return ", ".join(f"{s['name']} {cell_text(s['elasticity'])}" for s in demand["segments"])
     return cell_text(demand["elasticity"])
@@ -305,7 +306,7 @@ def scenario_overview(scenarios: Sequence) -> pd.DataFrame:
         parent = sc.chain[1].stem if len(sc.chain) > 1 else "-"
         rows.append({"scenario": sc.name, "type": sc.values["type"],
                      "demand form": sc.values["demand"]["form"],
-                     "elasticity": _elasticity_text(sc.values["demand"]),
+                     "elasticity": elasticity_text(sc.values["demand"]),
                      "extends": parent, "description": sc.description or "-"})
     return pd.DataFrame(rows)
 
