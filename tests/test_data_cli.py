@@ -31,6 +31,15 @@ def env(tmp_path):
             "JEVONS_DATA_MIRROR": str(mirror)}
 
 
+@pytest.fixture
+def full_env(tmp_path, mirror):
+    """A copy of the whole mirror (a copy, never links: tests edit files in it) and an empty
+    cache: what `data verify` needs to find nothing missing."""
+    shutil.copytree(mirror, tmp_path / "mirror")
+    return {"JEVONS_OFFLINE": "1", "JEVONS_CACHE_DIR": str(tmp_path / "cache"),
+            "JEVONS_DATA_MIRROR": str(tmp_path / "mirror")}
+
+
 def with_nvda(mirror_src, env, edit=None):
     """Put (a possibly damaged copy of) the mirror's NVDA.csv into the test mirror."""
     target = f"{env['JEVONS_DATA_MIRROR']}/market/NVDA.csv"
@@ -131,7 +140,8 @@ def test_fetch_writes_the_cache(tmp_path, monkeypatch, capsys):
     assert main(["data", "fetch", "nvda", "^gspc"]) == 0
     out = capsys.readouterr().out
     assert "3 rows, 2025-01-02 to 2025-01-06" in out
-    assert sorted(p.name for p in (tmp_path / "cache" / "market").iterdir()) == ["GSPC.csv", "NVDA.csv"]
+    assert sorted(p.name for p in (tmp_path / "cache" / "market").iterdir()) == [
+        "GSPC.csv", "GSPC.csv.sha256", "NVDA.csv", "NVDA.csv.sha256"]
 
 
 def test_status_shows_where_each_dataset_is_read_from(mirror, env):
@@ -157,17 +167,17 @@ def test_verify_the_real_mirror(mirror):
     assert result.stdout.count(" ok ") >= 28 and "0 problem(s)" in result.stdout
 
 
-def test_verify_reports_a_changed_snapshot(mirror, env):
+def test_verify_reports_a_changed_snapshot(mirror, full_env):
     # Same length, same schema, one digit changed: only the hash can tell.
-    target = with_nvda(mirror, env, lambda ls: replace_close(ls, "2025-01-27", "118.51999816894531"))
-    result = run_cli("data", "verify", env=env)
+    target = with_nvda(mirror, full_env, lambda ls: replace_close(ls, "2025-01-27", "118.51999816894531"))
+    result = run_cli("data", "verify", env=full_env)
     assert_one_line_error(result, target, "sha256", "differs from the manifest", "NVDA")
     assert "FAIL" in result.stdout
 
 
-def test_verify_reports_a_broken_file_once_per_problem(mirror, env):
-    target = with_nvda(mirror, env, lambda ls: ls[:-10])
-    result = run_cli("data", "verify", env=env)
+def test_verify_reports_a_broken_file_once_per_problem(mirror, full_env):
+    target = with_nvda(mirror, full_env, lambda ls: ls[:-10])
+    result = run_cli("data", "verify", env=full_env)
     assert result.returncode == 2
     errors = result.stderr.splitlines()
     assert len(errors) == 3 and all(e.startswith("error: " + target) for e in errors)
@@ -175,20 +185,29 @@ def test_verify_reports_a_broken_file_once_per_problem(mirror, env):
     assert "covers 2019-05-16 to 2026-04-30" in errors[2]
 
 
-def test_verify_checks_cached_files_too(env):
-    cache = f"{env['JEVONS_CACHE_DIR']}/market"
+def test_verify_checks_cached_files_too(full_env):
+    # The sidecar matches (the hash check passes), the content does not: the loader's check.
+    from model.data.locations import write_sidecar
+
+    cache = f"{full_env['JEVONS_CACHE_DIR']}/market"
     import os
 
     os.makedirs(cache)
     with open(f"{cache}/SPY.csv", "w") as handle:
         handle.write("Date,Open,High,Low,Close,Adj Close,Volume\n2025-01-02,1,1,1,0,1,1\n")
-    result = run_cli("data", "verify", env=env)
+    write_sidecar(f"{cache}/SPY.csv")
+    result = run_cli("data", "verify", env=full_env)
     assert_one_line_error(result, f"{cache}/SPY.csv", "Close is 0", "Delete it or fetch it again")
 
 
 def test_verify_mirror_not_a_directory(env, tmp_path):
     result = run_cli("data", "verify", env={**env, "JEVONS_DATA_MIRROR": str(tmp_path / "nope")})
-    assert_one_line_error(result, "is not a directory")
+    assert result.returncode == 2
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("error: JEVONS_DATA_MIRROR=") and "is not a directory" in errors[0]
+    # nothing can be read, so every dataset is missing, each named on its own line
+    assert all(e.startswith("error: ") and ": missing: " in e for e in errors[1:])
+    assert any(e.startswith("error: NVDA: missing:") for e in errors[1:])
 
 
 def test_unknown_action():

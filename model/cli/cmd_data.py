@@ -4,7 +4,7 @@ Examples::
 
     jevons data status                  # per dataset: cached? in the mirror? rows, dates, source
     jevons data fetch NVDA SPY          # download from Yahoo Finance into the cache
-    jevons data verify                  # sha256 and schema against data/manifest.toml
+    jevons data verify                  # hashes, schema, ranges; what is missing
     jevons data prices NVDA --start 2025-01-24 --end 2025-01-28
     jevons data facts --as-of 2025-02-10
 """
@@ -36,17 +36,24 @@ def register(subparsers) -> None:
         "fetch",
         help="download daily prices from Yahoo Finance into the cache",
         description="Download with yfinance (auto_adjust=False, full history), check, and write "
-        "atomically into the cache. Default: every ticker in the manifest.",
+        "atomically into the cache, with the file's sha256 beside it (market/TICKER.csv.sha256); "
+        "every later read checks the file against it. Default: every ticker in the manifest.",
     )
     p.add_argument("tickers", nargs="*", metavar="TICKER", help="tickers (default: all in the manifest)")
     p.set_defaults(func=_fetch)
 
     p = sub.add_parser(
         "verify",
-        help="check sha256 and schema of available files against the manifest",
-        description="Mirror files must match the manifest's sha256, rows and dates and pass the "
-        "loader's checks; cache files must pass the loader's checks; the facts tables their "
-        "schema. Prints one error line per problem and exits 2 if any.",
+        help="check every dataset and facts table: hashes, schema, ranges, missing files",
+        description="Mirror files must match the manifest's sha256, rows and dates; cache files "
+        "the sha256 recorded beside them by `jevons data fetch` (FILE.sha256); both must pass "
+        "the loader's schema and range checks, and the facts tables theirs. A dataset of the "
+        "manifest found in neither the cache nor the mirror is a problem (MISSING), except a "
+        "price file while online: it is downloaded and checked on first use, so it is listed as "
+        "'download' and not counted (with JEVONS_OFFLINE=1 it is MISSING). A missing facts "
+        "table is a problem. Prints the table on stdout and one error line per problem on "
+        "stderr; exits 2 if there is any problem, else 0. JEVONS_ALLOW_UNVERIFIED_DATA does not "
+        "silence it.",
     )
     p.add_argument("--facts-dir", default=None, help="facts directory (default: data/facts)")
     p.set_defaults(func=_verify)
@@ -127,9 +134,11 @@ def _verify(args) -> int:
 
     checks, problems = verify(args.facts_dir or facts_dir())
     rows = [[c.name, c.origin, c.result, c.detail, c.path] for c in checks if c.result != "absent"]
-    absent = sum(c.result == "absent" for c in checks)
+    checked = sum(c.result in ("ok", "FAIL") for c in checks)
+    missing = sum(c.result == "MISSING" for c in checks)
+    download = sum(c.result == "download" for c in checks)
     print(_table(["dataset", "where", "result", "checked", "path"], rows))
-    print(f"{len(rows)} file(s) checked, {absent} location(s) without a file, "
+    print(f"{checked} file(s) checked, {missing} missing, {download} to download on first use, "
           f"{len(problems)} problem(s)")
     for problem in problems:
         sys.stderr.write(f"error: {problem}\n")

@@ -28,6 +28,10 @@ from model.errors import DataError
 from model.paths import facts_dir
 
 STATEMENTS_FILE = "statements.csv"
+#: The tables the code reads facts from (data/facts/README.md says what each holds); ``jevons
+#: data verify`` fails when one is missing from the facts directory.
+TABLES = ("capex.csv", "deepseek.csv", "event.csv", "hardware.csv", "nvidia.csv", "trends.csv",
+          STATEMENTS_FILE)
 
 FACT_COLUMNS = (
     "id", "value", "unit", "as_of", "period_start", "period_end", "basis", "used",
@@ -203,6 +207,11 @@ def _files(directory: Path) -> list[Path]:
     if not files:
         raise DataError(f"{directory}: no facts tables (*.csv)")
     return files
+
+
+def missing_tables(directory: str | Path) -> list[Path]:
+    """The expected tables (:data:`TABLES`) that do not exist in ``directory``."""
+    return [Path(directory) / name for name in TABLES if not (Path(directory) / name).exists()]
 
 
 def _signature(directory: Path) -> tuple:

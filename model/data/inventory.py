@@ -8,13 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.data.datasets import read_dataset_file
-from model.data.facts import load_facts, load_statements
-from model.data.locations import candidates, first_existing, is_offline, sha256_of
+from model.data.datasets import cache_hash_fix, read_dataset_file
+from model.data.facts import TABLES, load_facts, load_statements, missing_tables
+from model.data.locations import (
+    cache_hash_problem,
+    candidates,
+    describe_mirror,
+    first_existing,
+    is_offline,
+    mirror_hash_problem,
+)
 from model.data.manifest import DatasetSpec, TickerSpec, manifest
 from model.data.validate import read_price_file
 from model.errors import DataError
-from model.paths import MIRROR_ENV, facts_dir, mirror_dir
+from model.paths import MIRROR_ENV, cache_dir, facts_dir, mirror_dir
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class Entry:
     rows: int | None
     first: str
     last: str
-    problem: str  # empty when the file that would be read passes its checks
+    problem: str  # empty when the file that would be read passes its hash and other checks
 
 
 def _read(spec: TickerSpec | DatasetSpec, path: Path, fix: str) -> pd.DataFrame:
@@ -68,6 +75,8 @@ def status() -> list[Entry]:
         n, first, last, problem = None, "", "", ""
         if found is not None:
             read_from = found.origin
+            problem = (mirror_hash_problem(found.path, spec.sha256) if found.origin == "mirror"
+                       else cache_hash_problem(found.path)) or ""
             try:
                 frame = _read(spec, found.path, fix="")
                 n = len(frame)
@@ -85,23 +94,21 @@ def status() -> list[Entry]:
 
 @dataclass(frozen=True)
 class Check:
-    """One file checked by ``jevons data verify``."""
+    """One file (or missing dataset) checked by ``jevons data verify``."""
 
     name: str
-    origin: str  # "mirror", "cache" or "facts"
+    origin: str  # "mirror", "cache", "facts", or "-" for a dataset found nowhere
     path: str
-    result: str  # "ok", "FAIL" or "absent"
+    result: str  # "ok", "FAIL", "MISSING" (a problem), "absent" (no file here) or "download"
     detail: str
 
 
 def _check_mirror_file(name: str, spec: TickerSpec | DatasetSpec, path: Path) -> list[str]:
     problems = []
-    digest = sha256_of(path)
-    if digest != spec.sha256:
-        problems.append(
-            f"{path}: sha256 {digest[:12]}... differs from the manifest's {spec.sha256[:12]}... "
-            f"for {name} (data/manifest.toml); restore the snapshot ({spec.snapshot_of})"
-        )
+    mismatch = mirror_hash_problem(path, spec.sha256)
+    if mismatch:
+        problems.append(f"{path}: {mismatch} (data/manifest.toml, {name}); restore the snapshot "
+                        f"({spec.snapshot_of})")
     try:
         frame = _read(spec, path, fix="Restore the mirror snapshot.")
     except DataError as exc:
@@ -117,43 +124,92 @@ def _check_mirror_file(name: str, spec: TickerSpec | DatasetSpec, path: Path) ->
     return problems
 
 
+def _check_cache_file(name: str, spec: TickerSpec | DatasetSpec, path: Path) -> list[str]:
+    problems = []
+    if isinstance(spec, TickerSpec):
+        fix = f"re-run `jevons data fetch {name}`"
+    else:
+        fix = cache_hash_fix(path)
+    mismatch = cache_hash_problem(path)
+    if mismatch:
+        problems.append(f"{path}: {mismatch}; {fix}")
+    try:
+        _read(spec, path, fix="Delete it or fetch it again." if isinstance(spec, TickerSpec)
+              else "Delete it.")
+    except DataError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def _missing(name: str, spec: TickerSpec | DatasetSpec, offline: bool) -> tuple[Check, str]:
+    """The row and problem for a dataset that neither the cache nor the mirror holds; the problem
+    is empty for a price file that will be downloaded on first use (online)."""
+    cache = cache_dir() / spec.file
+    where = f"no cache file {cache}; {describe_mirror(spec.file)}"
+    if isinstance(spec, TickerSpec):
+        if not offline:
+            return Check(name, "-", str(cache), "download",
+                         "in neither cache nor mirror: downloaded on first use"), ""
+        fix = (f"set {MIRROR_ENV} to a mirror with {spec.file}, or run `jevons data fetch "
+               f"{name}` with network access")
+    else:
+        fix = (f"set {MIRROR_ENV} to a mirror with {spec.file}, or save the CSV export of "
+               f"{spec.source_url} as {cache} with its sha256 beside it")
+    return (Check(name, "-", str(cache), "MISSING", "in neither cache nor mirror"),
+            f"{name}: missing: {where}; {fix}")
+
+
 def verify(facts: str | Path | None = None) -> tuple[list[Check], list[str]]:
-    """Check every available file against the manifest, and the facts tables against their schema.
+    """Check every dataset of the manifest and every facts table, and say what is missing.
 
     Mirror files must match the manifest's sha256, row count and date range and pass the
-    loader's checks. Cache files are downloads (their hash cannot match a snapshot) and must pass
-    the loader's checks. Files that are absent are listed, not counted as failures.
+    loader's checks (schema and ranges). Cache files must match the sha256 recorded beside them
+    (``<file>.sha256``, written by ``jevons data fetch``) and pass the loader's checks. A dataset
+    in neither place is a problem, except a price file while online (it is downloaded, and
+    checked, on first use: listed as ``download``). A facts table of
+    :data:`model.data.facts.TABLES` that is missing is a problem, as is a table failing its schema.
+    The opt-out ``JEVONS_ALLOW_UNVERIFIED_DATA`` does not apply here: verify reports every
+    mismatch.
 
     Returns
     -------
     (checks, problems)
-        One :class:`Check` per file and one one-line message per problem.
+        One :class:`Check` per file or missing dataset and one one-line message per problem.
     """
     checks: list[Check] = []
     problems: list[str] = []
     facts_path = Path(facts) if facts is not None else facts_dir()
+    offline = is_offline()
     mirror = mirror_dir()
     if mirror is not None and not mirror.is_dir():
         problems.append(f"{MIRROR_ENV}={mirror} is not a directory; point it at the data mirror "
                         "(laid out as market/TICKER.csv and other/*.csv)")
     for _, name, spec in _entries():
+        seen = False
         for candidate in candidates(spec.file):
             path = candidate.path
             if not path.is_file():
                 checks.append(Check(name, candidate.origin, str(path), "absent", ""))
                 continue
+            seen = True
             if candidate.origin == "mirror":
                 found = _check_mirror_file(name, spec, path)
+                detail = "sha256, rows, dates, schema, ranges"
             else:
-                fix = "Delete it or fetch it again." if isinstance(spec, TickerSpec) else "Delete it."
-                try:
-                    _read(spec, path, fix=fix)
-                    found = []
-                except DataError as exc:
-                    found = [str(exc)]
+                found = _check_cache_file(name, spec, path)
+                detail = "sha256 (sidecar), schema, ranges"
             problems += found
             checks.append(Check(name, candidate.origin, str(path), "FAIL" if found else "ok",
-                                "sha256, rows, dates, schema" if candidate.origin == "mirror" else "schema"))
+                                detail))
+        if not seen:
+            check, problem = _missing(name, spec, offline)
+            checks.append(check)
+            if problem:
+                problems.append(problem)
+    for path in missing_tables(facts_path):
+        checks.append(Check("facts", "facts", str(path), "MISSING", "facts table"))
+        problems.append(f"{path}: the facts table is missing; the code reads facts from "
+                        f"{', '.join(TABLES)}; restore it (the shipped copy is data/facts/{path.name})")
     try:
         facts = load_facts(directory=facts_path)
         statements = load_statements(directory=facts_path)
@@ -161,5 +217,5 @@ def verify(facts: str | Path | None = None) -> tuple[list[Check], list[str]]:
                             f"{len(facts)} facts, {len(statements)} statements"))
     except DataError as exc:
         problems.append(str(exc))
-        checks.append(Check("facts", "facts", str(facts_path), "FAIL", "schema"))
+        checks.append(Check("facts", "facts", str(facts_path), "FAIL", "schema, ranges"))
     return checks, problems

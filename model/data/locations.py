@@ -1,19 +1,24 @@
-"""Where a dataset can be read from: the cache, the mirror, or the network.
+"""Where a dataset can be read from: the cache, the mirror, or the network; and the hash check
+every file passes before it is read.
 
 The cache (``model.paths.cache_dir()``, git-ignored) and the mirror (``JEVONS_DATA_MIRROR``)
-share one layout: ``market/TICKER.csv`` and ``other/<file>.csv``, as in the manifest.
+share one layout: ``market/TICKER.csv`` and ``other/<file>.csv``, as in the manifest. A mirror
+file must match the manifest's sha256; a cached file the sha256 recorded beside it
+(``market/NVDA.csv.sha256``, written by ``jevons data fetch``). A file that does not is an error
+naming it and the fix, unless ``JEVONS_ALLOW_UNVERIFIED_DATA=1``, which uses it with a warning.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from model.errors import DataError
-from model.io import sha256_file
+from model.io import sha256_file, write_text
 from model.paths import MIRROR_ENV, cache_dir, mirror_dir
 
 OFFLINE_ENV = "JEVONS_OFFLINE"
@@ -86,6 +91,34 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 
 UNVERIFIED_ENV = "JEVONS_ALLOW_UNVERIFIED_DATA"
+SIDECAR_SUFFIX = ".sha256"
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def allow_unverified() -> bool:
+    """Whether ``JEVONS_ALLOW_UNVERIFIED_DATA=1``: files that fail their hash check are used,
+    each named in a warning."""
+    return os.environ.get(UNVERIFIED_ENV) == "1"
+
+
+def _refuse_or_warn(path: Path, problem: str, fix: str) -> None:
+    """Raise the hash problem of ``path`` as one line, or, with the opt-out, warn and go on."""
+    if allow_unverified():
+        sys.stderr.write(f"warning: using {path} unverified ({UNVERIFIED_ENV}=1): {problem}\n")
+        return
+    raise DataError(f"{path}: {problem}; {fix}, or set {UNVERIFIED_ENV}=1 to use it anyway")
+
+
+def mirror_hash_problem(path: Path, expected: str | None) -> str | None:
+    """Why the mirror file ``path`` does not match the manifest's sha256 (None when it does, or
+    when the manifest records no hash for it)."""
+    if not expected:
+        return None
+    digest = sha256_of(path)
+    if digest == expected:
+        return None
+    return (f"sha256 {digest[:12]}... differs from the manifest's {expected[:12]}...: the mirror "
+            "copy is damaged or was replaced")
 
 
 def check_mirror_hash(path: Path, expected: str | None) -> None:
@@ -94,16 +127,72 @@ def check_mirror_hash(path: Path, expected: str | None) -> None:
     With ``JEVONS_ALLOW_UNVERIFIED_DATA=1`` (for users who replace data on purpose) the file is
     used and a warning naming it goes to stderr.
     """
-    if not expected:
-        return
+    problem = mirror_hash_problem(path, expected)
+    if problem:
+        _refuse_or_warn(path, problem, "restore it (`jevons data verify` checks every file)")
+
+
+def sidecar_path(path: str | os.PathLike) -> Path:
+    """The file beside a cached file that records its sha256: ``NVDA.csv.sha256``."""
+    path = Path(path)
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def write_sidecar(path: str | os.PathLike) -> Path:
+    """Record the sha256 of the cached file ``path`` beside it, in ``sha256sum`` format (so
+    ``sha256sum -c NVDA.csv.sha256`` checks it too); written atomically."""
+    path = Path(path)
+    return write_text(sidecar_path(path), f"{sha256_of(path)}  {path.name}\n")
+
+
+def read_sidecar(path: str | os.PathLike) -> tuple[str | None, str]:
+    """The sha256 recorded for the cached file ``path`` and, when there is none, why not."""
+    side = sidecar_path(path)
+    try:
+        info = side.stat()
+    except FileNotFoundError:
+        return None, f"no record of its sha256 ({side.name} is missing)"
+    except OSError as exc:
+        return None, f"its sha256 record {side.name} cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > 4096:
+        return None, f"its sha256 record {side.name} is not a small regular file"
+    try:
+        fields = side.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return None, f"its sha256 record {side.name} cannot be read as text"
+    digest = fields[0].lower() if fields else ""
+    named = fields[1].lstrip("*") if len(fields) > 1 else Path(path).name
+    if not _HEX64.match(digest) or len(fields) > 2 or named != Path(path).name:
+        return None, (f"its sha256 record {side.name} is malformed (allowed: one line "
+                      f"'<64 hex digits>  {Path(path).name}')")
+    return digest, ""
+
+
+def cache_hash_problem(path: Path) -> str | None:
+    """Why the cached file ``path`` does not match the sha256 recorded beside it when it was
+    fetched (None when it does)."""
+    expected, why = read_sidecar(path)
+    if expected is None:
+        return why
     digest = sha256_of(path)
     if digest == expected:
-        return
-    if os.environ.get(UNVERIFIED_ENV) == "1":
-        sys.stderr.write(f"warning: using {path}, whose sha256 {digest[:12]}... differs from "
-                         f"the manifest ({UNVERIFIED_ENV}=1)\n")
-        return
-    raise DataError(f"{path}: sha256 {digest[:12]}... differs from the manifest's "
-                    f"{expected[:12]}...: the mirror copy is damaged or was replaced; restore it "
-                    f"(`jevons data verify` checks every file), or set {UNVERIFIED_ENV}=1 to use "
-                    "it anyway")
+        return None
+    return (f"sha256 {digest[:12]}... differs from the {expected[:12]}... recorded in "
+            f"{sidecar_path(path).name}: the cached file changed after its hash was recorded")
+
+
+def check_cache_hash(path: Path, fix: str) -> None:
+    """Refuse a cached file that does not match its sidecar (or has none), before it is used;
+    ``fix`` says how to get a verified copy. The opt-out works as for the mirror."""
+    problem = cache_hash_problem(path)
+    if problem:
+        _refuse_or_warn(path, problem, fix)
+
+
+def check_hash(candidate: Candidate, expected: str | None, fix: str) -> None:
+    """The hash check of a file about to be read: the manifest's sha256 for a mirror file, the
+    sidecar for a cached one."""
+    if candidate.origin == "mirror":
+        check_mirror_hash(candidate.path, expected)
+    else:
+        check_cache_hash(candidate.path, fix)

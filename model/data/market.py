@@ -17,11 +17,12 @@ import pandas as pd
 
 from model.data.locations import (
     OFFLINE_ENV,
-    check_mirror_hash,
+    check_hash,
     describe_mirror,
     first_existing,
     is_offline,
     ticker_stem,
+    write_sidecar,
 )
 from model.data.manifest import TickerSpec, manifest
 from model.data.validate import frame_from_download, read_price_file
@@ -140,11 +141,13 @@ def download_prices(symbol: str) -> tuple[pd.DataFrame, str]:
 
 
 def _store(t: Ticker, raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Check a download and only then write it atomically (a reader never sees half a file)."""
+    """Check a download and only then write it atomically (a reader never sees half a file),
+    with its sha256 recorded beside it (``NVDA.csv.sha256``), which every later read checks."""
     frame = frame_from_download(
         raw, source=f"download of {t.symbol}", is_index=t.is_index, fix=_fix_for("network", t)
     )
     write_csv(path, frame.reset_index(), date_format="%Y-%m-%d")
+    write_sidecar(path)
     return frame
 
 
@@ -155,7 +158,8 @@ def fetch_prices(ticker: str) -> tuple[Path, pd.DataFrame]:
     ------
     DataError
         When the download is empty (offline, unknown symbol) or fails validation; the cache
-        is then left untouched.
+        is then left untouched. A stored download has its sha256 written beside it
+        (``TICKER.csv.sha256``).
     """
     t = resolve_ticker(ticker)
     path = cache_dir() / t.relative
@@ -186,7 +190,10 @@ def load_prices(
     Reads, in order: the cache (``model.paths.cache_dir()/market/TICKER.csv``), the mirror
     (``$JEVONS_DATA_MIRROR/market/TICKER.csv``), then Yahoo Finance through yfinance
     (``auto_adjust=False``) unless offline; a download is checked, then written atomically into
-    the cache. A cache file that fails the checks is reported, never skipped.
+    the cache with its sha256 beside it. Before a file is read its hash is checked: a mirror
+    file against the manifest, a cached one against the sha256 recorded when it was fetched
+    (``JEVONS_ALLOW_UNVERIFIED_DATA=1`` uses a file that fails, with a warning naming it). A
+    file that fails the checks is reported, never skipped.
 
     Parameters
     ----------
@@ -220,8 +227,8 @@ def load_prices(
         raise DataError(f"{t.stem}: start {first:%Y-%m-%d} is after end {last:%Y-%m-%d}")
     found = first_existing(t.relative)
     if found is not None:
-        if found.origin == "mirror":
-            check_mirror_hash(found.path, t.spec.sha256 if t.spec else None)
+        check_hash(found, t.spec.sha256 if t.spec else None,
+                   f"re-run `jevons data fetch {t.stem}` to download it again")
         frame = read_price_file(found.path, is_index=t.is_index, fix=_fix_for(found.origin, t))
         origin, path = found.origin, found.path
     else:

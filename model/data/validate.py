@@ -1,4 +1,5 @@
-"""Validation of price files and downloaded price frames.
+"""Validation of price files and downloaded price frames, and the range rules of the other
+datasets (:data:`DATASET_RULES`, applied by :func:`model.data.datasets.read_dataset_file`).
 
 Every frame the loader returns has passed :func:`check_prices`. A problem raises
 :class:`model.errors.DataError` with one line naming the source (file or download), the line or
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -211,3 +214,106 @@ def frame_from_download(raw: pd.DataFrame, *, source: str, is_index: bool, fix: 
     columns = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in PRICE_COLUMNS}
     labels = [f"row {i + 1}" for i in range(len(index))]
     return check_prices(index, columns, source=source, labels=labels, is_index=is_index, fix=fix)
+
+
+# --- the used columns of the other datasets -----------------------------------------------------
+@dataclass(frozen=True)
+class Range:
+    """What the values of one column may be: finite, above ``low`` (strictly when ``low_open``),
+    at most ``high``; whole numbers when ``integer``; an empty cell is an error when ``required``
+    (else it is missing data, which the fits skip)."""
+
+    column: str
+    low: float
+    low_open: bool = True
+    high: float = math.inf
+    required: bool = False
+    integer: bool = False
+    note: str = ""
+
+    def allowed(self) -> str:
+        low = f"> {self.low:g}" if self.low_open else f">= {self.low:g}"
+        high = "" if math.isinf(self.high) else f" and <= {self.high:g}"
+        kind = "a whole number" if self.integer else "a finite number"
+        empty = "" if self.required else " or empty"
+        note = f" ({self.note})" if self.note else ""
+        return f"{kind} {low}{high}{empty}{note}"
+
+
+@dataclass(frozen=True)
+class DatasetRules:
+    """The range checks of one dataset, applied when it is loaded: ``ranges`` on numeric columns,
+    ``required_text`` columns that may not be empty, ``unique`` columns that together name a row
+    at most once."""
+
+    ranges: tuple[Range, ...] = ()
+    required_text: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+
+
+_PERFORMANCE = ("Tensor-FP16/BF16 performance (FLOP/s)", "FP16 (half precision) performance (FLOP/s)",
+                "FP32 (single precision) performance (FLOP/s)")
+
+#: Rules by manifest dataset name. The hardware fit takes logs of price and performance, so a
+#: figure it may use must be positive; the capex regressions index years and quarters.
+DATASET_RULES: dict[str, DatasetRules] = {
+    "epoch_ml_hardware": DatasetRules(
+        ranges=(
+            Range("Release price (USD)", 0, note="a launch price in USD; empty when unknown"),
+            *(Range(c, 0, note="FLOP/s; empty when unknown") for c in _PERFORMANCE),
+            Range("Max performance", 0, low_open=False, note="FLOP/s; 0 means Epoch gives no figure"),
+        ),
+    ),
+    "hyperscaler_capex_sec_xbrl_quarterly": DatasetRules(
+        ranges=(
+            Range("year", 1990, low_open=False, high=2100, required=True, integer=True),
+            Range("quarter", 0, low_open=False, high=4, required=True, integer=True,
+                  note="0 = the calendar year, 1-4 = a calendar quarter"),
+            Range("payments_usd", 0, low_open=False, high=1e12, required=True,
+                  note="USD of capex in the period"),
+        ),
+        required_text=("ticker",),
+        unique=("ticker", "year", "quarter"),
+    ),
+    "epoch_notable_ai_models": DatasetRules(
+        ranges=tuple(Range(c, 0, low_open=False) for c in (
+            "Parameters", "Training compute (FLOP)", "Hardware quantity",
+            "Training compute cost (2023 USD)")),
+    ),
+    "epoch_gpu_clusters": DatasetRules(
+        ranges=tuple(Range(c, 0, low_open=False) for c in (
+            "H100 equivalents", "Chip quantity (primary)", "Power Capacity (MW)", "Hardware Cost")),
+    ),
+}
+
+
+def range_violation(values: np.ndarray, rule: Range) -> tuple[int, str] | None:
+    """The first row of ``values`` (floats, NaN = empty) that breaks ``rule``, with what is wrong;
+    None when every row passes."""
+    values = np.asarray(values, dtype=float)
+    empty = np.isnan(values)
+    bad = empty.copy() if rule.required else np.zeros(values.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        full = ~empty
+        out = ~np.isfinite(values) | (values <= rule.low if rule.low_open else values < rule.low)
+        out |= values > rule.high
+        if rule.integer:
+            out |= np.isfinite(values) & (values != np.round(values))
+    bad |= full & out
+    if not bad.any():
+        return None
+    i = int(np.argmax(bad))
+    shown = "empty" if empty[i] else f"{values[i]:g}"
+    return i, f"{rule.column} is {shown}; allowed: {rule.allowed()}"
+
+
+def record_lines(text: str) -> list[int]:
+    """The line on which each data record of a CSV text starts (records may span lines when a
+    quoted field holds a newline; blank lines are skipped, as pandas does)."""
+    reader = csv.reader(io.StringIO(text))
+    starts, previous = [], 0
+    for row in reader:
+        if row:
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return starts[1:]  # the first record is the header
