@@ -48,7 +48,8 @@ def synthetic_frame(
     end: str = "2024-12-31",
     hetero: bool = False,
 ) -> pd.DataFrame:
-    """Chips whose log2 FLOP/s per USD rises 1/doubling_years per year, plus normal noise."""
+    """Chips whose log2 FP32 FLOP/s per USD rises 1/doubling_years per year, plus normal noise
+    (tensor FP16 8x, plain FP16 2x and Epoch's max 16x the FP32 figure on every chip)."""
     rng = np.random.default_rng(seed)
     t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
     days = np.sort(rng.integers(0, (t1 - t0).days + 1, size=n))
@@ -65,10 +66,10 @@ def synthetic_frame(
             TYPE: "GPU",
             RELEASE_DATE: dates,
             PRICE: price,
-            TENSOR_FP16: flops,
-            FP16: flops / 4.0,
-            FP32: flops / 8.0,
-            MAX_PERFORMANCE: flops * 2.0,
+            TENSOR_FP16: flops * 8.0,
+            FP16: flops * 2.0,
+            FP32: flops,
+            MAX_PERFORMANCE: flops * 16.0,
         }
     )
 
@@ -170,7 +171,7 @@ def test_rows_after_as_of_do_not_change_the_fit():
 
     changed = frame.copy()
     changed.loc[later, PRICE] *= 10.0
-    changed.loc[later, TENSOR_FP16] /= 1e6
+    changed.loc[later, [TENSOR_FP16, FP32]] /= 1e6
     changed.loc[later, TYPE] = "GPU"
     absurd = pd.DataFrame(
         {
@@ -218,11 +219,14 @@ def test_as_of_property(shift_days, log_prices):
             PRICE: np.exp(log_prices[: len(shift_days)]),
             TENSOR_FP16: 1e14,
             FP16: np.nan,
-            FP32: np.nan,
+            FP32: 1e13,
             MAX_PERFORMANCE: 1e14,
         }
     )
     assert_identical(base, fit_doubling_time(pd.concat([extra, frame]), AS_OF))
+    tensor = fit_doubling_time(frame, AS_OF, precision="fp16_tensor", precision_dummies=True)
+    assert_identical(tensor, fit_doubling_time(pd.concat([extra, frame]), AS_OF,
+                                               precision="fp16_tensor", precision_dummies=True))
 
 
 def test_string_dates_and_as_of_types_agree():
@@ -252,7 +256,7 @@ def test_precision_fallback_uses_the_larger_of_fp16_and_fp32():
     frame = synthetic_frame(n=12, noise_sd=0.0, seed=6)
     frame.loc[0:3, TENSOR_FP16] = np.nan
     frame.loc[0:1, FP16] = frame.loc[0:1, FP32] / 64  # crippled FP16, as on Pascal GeForce cards
-    fit = fit_doubling_time(frame, AS_OF, min_chips=5)
+    fit = fit_doubling_time(frame, AS_OF, precision="fp16_tensor", min_chips=5)
     sources = fit.chips.set_index("name")["performance_source"]
     assert list(sources.iloc[:4]) == ["fp32", "fp32", "fp16", "fp16"]
     assert (sources.iloc[4:] == "tensor-fp16/bf16").all()
@@ -421,10 +425,15 @@ def test_real_mirror_through_the_data_layer(mirror):
     data = pytest.importorskip("model.data", reason="the data layer (model.data) has not landed")
     from model.calibration.hardware_fit import fit_from_data
 
-    direct = fit_doubling_time(data.load_dataset("epoch_ml_hardware"), AS_OF)
+    # fit_from_data defaults to the training figure (its callers rank chips by it)
+    direct = fit_doubling_time(data.load_dataset("epoch_ml_hardware"), AS_OF,
+                               precision=hw.TRAINING_PRECISION)
     via = fit_from_data(AS_OF)
+    assert via.precision == "fp16_tensor"
     assert_identical(direct, via)
-    reference = fit_doubling_time(read_mirror_csv(mirror), AS_OF)
+    assert_identical(fit_doubling_time(data.load_dataset("epoch_ml_hardware"), AS_OF),
+                     fit_from_data(AS_OF, precision="fp32"))
+    reference = fit_doubling_time(read_mirror_csv(mirror), AS_OF, precision=hw.TRAINING_PRECISION)
     assert via.n == reference.n
     assert via.doubling_years == pytest.approx(reference.doubling_years, rel=1e-12)
 
@@ -461,7 +470,9 @@ def test_influence_and_selection_helpers():
     # no tensor-core counts in the synthetic data: nothing is understated
     frame["Tensor cores"] = 1.0
     frame.loc[frame.index[:4], TENSOR_FP16] = np.nan
-    assert hw.chips_without_tensor_figure(fit_doubling_time(frame, AS_OF)) == 4
+    assert hw.chips_without_tensor_figure(fit_doubling_time(frame, AS_OF, precision="fp16_tensor")) == 4
+    # the default FP32 fit counts every chip at FP32, so every tensor-core chip is understated
+    assert hw.chips_without_tensor_figure(fit_doubling_time(frame, AS_OF)) == 60
 
 
 def test_real_doubling_time_and_history():
@@ -478,7 +489,8 @@ def test_real_doubling_time_and_history():
 def test_precision_variants_cover_every_precision():
     table = hw.precision_variants(synthetic_frame(), AS_OF)
     assert list(zip(table["precision"], table["kind"], strict=True)) == (
-        [(p, "gpu") for p in PRECISIONS] + [("epoch_max", "all")])
+        [(p, "gpu") for p in PRECISIONS] + [("fp16_tensor", "gpu"), ("epoch_max", "all")])
+    assert table["precision_dummies"].tolist() == [False] * len(PRECISIONS) + [True, False]
 
 
 def test_published_estimates_convert_the_yearly_decline_both_ways():

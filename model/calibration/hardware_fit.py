@@ -15,21 +15,49 @@ Choices (each is a parameter; the defaults are documented here and in the book c
   public release price, so the two rarely differ.
 * **Which performance.** ``precision`` picks the FLOP/s figure (see :data:`PRECISIONS`):
 
-  - ``"fp16_tensor"`` (default): dense tensor-core FP16/BF16 where the dataset reports it, else
-    the larger of plain FP16 and FP32. The larger of the two, not FP16 alone, because several
-    consumer chips (e.g. Pascal GeForce cards) run FP16 at a small fraction of their FP32 rate,
-    and a training job would then simply use FP32.
+  - ``"fp32"`` (default, :data:`DEFAULT_PRECISION`): FP32 throughput, the metric of Hobbhahn &
+    Besiroglu (Epoch AI, 2022).
+  - ``"fp16_tensor"`` (:data:`TRAINING_PRECISION`): dense tensor-core FP16/BF16 where the
+    dataset reports it, else the larger of plain FP16 and FP32 (the larger, because several
+    consumer chips, e.g. Pascal GeForce cards, run FP16 at 1/64 of their FP32 rate and a
+    training job would then simply use FP32). This is the figure a training job would use.
   - ``"fp16_tensor_only"``: only chips with a tensor-FP16/BF16 figure (2017 onwards).
-  - ``"fp32"``: FP32 throughput, the metric of Hobbhahn & Besiroglu (Epoch AI, 2022).
+  - ``"fp16"``: the plain (non-tensor) FP16 column, the FP16 metric of Epoch's 2022 study.
   - ``"epoch_max"``: Epoch's own ``Max performance`` column, the numerator of its
     ``Price-performance`` column: the highest figure over number formats, which can be a sparse
     or an integer rate.
+
+  **Why FP32 is the default.** A trend fitted across chips is a trend of one quantity only when
+  every chip is measured the same way. ``fp16_tensor`` is not: in the mirror as of 2025-02-10 it
+  counts 23 chips at FP32, 15 at plain FP16 and 14 at tensor FP16, and the switch from the first
+  to the last (tensor cores, from 2017) is a one-off jump of about 3 doublings (8x) within the
+  same chip, which the slope then reads as a trend. FP32 is the only figure reported for nearly
+  every priced GPU (51 of 52), over the whole span 2008-2023, with one meaning throughout, and
+  it is the metric of the published estimates the fit is compared with
+  (:func:`like_for_like`). The alternatives fail on the data: tensor FP16 alone leaves 14
+  chips from 2017 and a slope interval that includes zero; the plain FP16 column changes meaning
+  between architectures (1/64 of FP32 on the Pascal chips other than the P100, 1x to 8x
+  elsewhere).
+* **Precision as a regressor** (``precision_dummies=True``): adds one indicator per performance
+  source other than the reference (the last column of the precision, FP32 for
+  ``fp16_tensor``), so the slope is a within-source trend and the levels of the sources are
+  free. It is available, not the default: each chip enters at one figure, chosen by what the
+  dataset reports, and the chips that report a tensor figure are mostly expensive data-centre
+  parts, so the indicators absorb the price class of the chip as well as its number format. On
+  the mirror the tensor indicator is about 1.2 doublings while the same chips' tensor figure is
+  about 3 doublings above their own FP32 figure (:func:`precision_level_gaps`).
 * **Prices** are release (launch) prices in nominal US dollars, as the dataset gives them; they
   are not deflated. Inflation makes nominal price-performance improve more slowly than real
   price-performance (see the book chapter's exercises).
 * **Outliers** are not removed: a launch price and a spec sheet are facts, not measurement
   error. The fit reports each chip's studentized residual and Cook's distance so that influential
   chips can be seen, and a caller may pass a filtered frame to test their influence.
+
+:func:`fit_from_data` keeps :data:`TRAINING_PRECISION` as its default because its callers need the
+figure a training job uses: the long-run index (:mod:`model.calibration.longrun`) ranks chips by
+that figure per dollar, and the calibration (:func:`model.calibration.inputs.market_prior`) reads
+its interval as the prior range of the rate at which the cost of training FLOP falls. Pass
+``precision="fp32"`` for the default fit.
 
 The as-of rule: only rows with a release date on or before ``as_of`` enter the fit, and nothing
 computed from later rows (not even their number) appears in the result, so the fit is
@@ -70,11 +98,17 @@ TENSOR_CORES = "Tensor cores"
 
 #: precision -> the performance columns it reads, in order of preference.
 PRECISIONS: dict[str, tuple[str, ...]] = {
+    "fp32": (FP32,),
     "fp16_tensor": (TENSOR_FP16, FP16, FP32),
     "fp16_tensor_only": (TENSOR_FP16,),
-    "fp32": (FP32,),
+    "fp16": (FP16,),
     "epoch_max": (MAX_PERFORMANCE,),
 }
+#: the default fit's precision: one number format, reported for nearly every chip
+DEFAULT_PRECISION = "fp32"
+#: the figure a training job would use (tensor FP16/BF16, else the better of FP16 and FP32):
+#: the default of :func:`fit_from_data`, whose callers rank chips by it
+TRAINING_PRECISION = "fp16_tensor"
 
 #: kind -> the ``Type`` labels kept (None keeps every row, including rows without a type).
 KINDS: dict[str, frozenset[str] | None] = {"gpu": frozenset({"GPU"}), "all": None}
@@ -135,6 +169,17 @@ class HardwareFit:
         Rows left out: ``undated`` (no release date, anywhere in the frame), then among rows
         released on or before ``as_of``, each under its first failing reason: ``wrong_type``,
         ``no_price``, ``no_performance``. Rows released after ``as_of`` are not counted.
+    precision_dummies : bool
+        True when the regression had one indicator per performance source other than
+        ``reference_source`` (see the module docstring). The slope is then the common trend
+        within sources, the intercept and ``line`` are at the reference source's level, and
+        ``fitted`` in ``chips`` includes each chip's indicator.
+    reference_source : str or None
+        The performance source (a :data:`SOURCE_LABELS` label) without an indicator; None
+        without dummies.
+    level_shifts : dict[str, float]
+        Each other source's indicator: its level above the reference, in doublings of FLOP/s
+        per USD at the same release date. Empty without dummies or with one source.
     """
 
     as_of: pd.Timestamp
@@ -158,6 +203,9 @@ class HardwareFit:
     chips: pd.DataFrame = field(repr=False)
     line: pd.DataFrame = field(repr=False)
     excluded: dict[str, int] = field(default_factory=dict)
+    precision_dummies: bool = False
+    reference_source: str | None = None
+    level_shifts: dict[str, float] = field(default_factory=dict)
 
     @property
     def annual_factor(self) -> float:
@@ -182,9 +230,13 @@ class HardwareFit:
     def summary(self) -> Summary:
         """The fit as a printable :class:`model.summary.Summary` (text in a terminal, HTML in a
         notebook)."""
+        dummies = [("precision dummies", "reference " + str(self.reference_source) + "".join(
+            f"; {source} {shift:+.2f} doublings" for source, shift in self.level_shifts.items()))
+            ] if self.precision_dummies else []
         return Summary.of(
             f"Hardware doubling time of FLOP/s per USD, as of {self.as_of:%Y-%m-%d}",
             [("precision, kind", f"{self.precision}, {self.kind}"),
+             *dummies,
              ("chips", self.n),
              ("released", f"{self.first_release:%Y-%m-%d} to {self.last_release:%Y-%m-%d}"),
              ("doubling time (years)", self.doubling_years),
@@ -194,8 +246,9 @@ class HardwareFit:
              ("FLOP/s per USD, factor per year", self.annual_factor),
              ("fall in the price of a FLOP/s per year", self.annual_cost_decline),
              ("r squared", self.r_squared)],
-            notes=["OLS of log2(FLOP/s per USD) on the release date; only chips released on or "
-                   "before the as-of date are used."])
+            notes=["OLS of log2(FLOP/s per USD) on the release date"
+                   + (" and one indicator per performance source" if self.precision_dummies else "")
+                   + "; only chips released on or before the as-of date are used."])
 
     def to_dict(self) -> dict[str, object]:
         """The headline numbers as a flat dict (one row of :func:`fits_table`)."""
@@ -203,6 +256,7 @@ class HardwareFit:
             "as_of": self.as_of,
             "precision": self.precision,
             "kind": self.kind,
+            "precision_dummies": self.precision_dummies,
             "n": self.n,
             "first_release": self.first_release,
             "last_release": self.last_release,
@@ -287,10 +341,11 @@ def fit_doubling_time(
     frame: pd.DataFrame,
     as_of: str | date | pd.Timestamp,
     *,
-    precision: str = "fp16_tensor",
+    precision: str = DEFAULT_PRECISION,
     kind: str = "gpu",
     min_chips: int = 10,
     reference_year: float = 2024.0,
+    precision_dummies: bool = False,
 ) -> HardwareFit:
     """OLS of log2(FLOP/s per USD) on release date, using chips released on or before ``as_of``.
 
@@ -302,14 +357,18 @@ def fit_doubling_time(
         the performance columns that ``precision`` reads.
     as_of : str, date or Timestamp
         Required. Rows released after this date are ignored entirely.
-    precision : {"fp16_tensor", "fp16_tensor_only", "fp32", "epoch_max"}
-        The FLOP/s measure (see the module docstring).
+    precision : {"fp32", "fp16_tensor", "fp16_tensor_only", "fp16", "epoch_max"}
+        The FLOP/s measure (see the module docstring); ``"fp32"`` by default.
     kind : {"gpu", "all"}
         ``"gpu"`` keeps rows typed ``GPU``; ``"all"`` keeps every accelerator.
     min_chips : int
         Fewest usable chips accepted (at least 3); fewer raise :class:`~model.errors.DataError`.
     reference_year : float
         Year at which the intercept is reported (the model's base year t0 by default).
+    precision_dummies : bool
+        Add one indicator per performance source other than the reference (the last column of
+        ``precision`` that some chip uses), so that the slope is a within-source trend. Only
+        ``"fp16_tensor"`` mixes sources; with one source there is nothing to add.
 
     Returns
     -------
@@ -318,10 +377,11 @@ def fit_doubling_time(
     Raises
     ------
     JevonsError
-        Bad ``as_of``, ``precision``, ``kind`` or ``min_chips``, or ``as_of`` before the
-        first release in the data.
+        Bad ``as_of``, ``precision``, ``kind``, ``min_chips`` or ``precision_dummies``, or
+        ``as_of`` before the first release in the data.
     DataError
-        A required column is missing, or fewer than ``min_chips`` chips are usable.
+        A required column is missing, or fewer than ``min_chips`` chips are usable (or too few
+        to estimate the slope beside the indicators).
     """
     stamp = _parse_as_of(as_of)
     if precision not in PRECISIONS:
@@ -332,6 +392,8 @@ def fit_doubling_time(
         raise JevonsError(f"min_chips must be an integer >= {MIN_CHIPS_FLOOR}, got {min_chips!r}")
     if min_chips < MIN_CHIPS_FLOOR:
         raise JevonsError(f"min_chips must be an integer >= {MIN_CHIPS_FLOOR}, got {min_chips}")
+    if not isinstance(precision_dummies, bool | np.bool_):
+        raise JevonsError(f"precision_dummies must be True or False, got {precision_dummies!r}")
     if not isinstance(frame, pd.DataFrame):
         raise JevonsError(f"{DATASET}: expected a pandas DataFrame, got {type(frame).__name__}")
     required = (NAME, TYPE, RELEASE_DATE, PRICE, *PRECISIONS[precision])
@@ -402,7 +464,15 @@ def fit_doubling_time(
 
     x = chips["year"].to_numpy() - reference_year
     y = chips["log2_flops_per_usd"].to_numpy()
-    design = sm.add_constant(x, has_constant="add")
+    reference, others = _sources(chips["performance_source"], precision) if precision_dummies \
+        else (None, [])
+    indicators = [(chips["performance_source"] == s).to_numpy(dtype=float) for s in others]
+    design = np.column_stack([np.ones_like(x), x, *indicators])
+    if n <= design.shape[1]:
+        raise DataError(
+            f"{DATASET}: {n} usable chips released by {stamp.date()} are too few for a slope "
+            f"beside {len(others)} precision indicators (need more than {design.shape[1]})"
+        )
     ols = sm.OLS(y, design).fit()
     robust = sm.OLS(y, design).fit(cov_type="HC3")
 
@@ -418,7 +488,9 @@ def fit_doubling_time(
     slope_ci_hc3 = _pair(robust.conf_int(alpha=ALPHA)[1])
 
     grid = np.linspace(chips["year"].iloc[0], chips["year"].iloc[-1], 200)
-    band = ols.get_prediction(sm.add_constant(grid - reference_year, has_constant="add"))
+    grid_design = np.zeros((len(grid), design.shape[1]))  # at the reference source's level
+    grid_design[:, 0], grid_design[:, 1] = 1.0, grid - reference_year
+    band = ols.get_prediction(grid_design)
     frame_band = band.summary_frame(alpha=ALPHA)
     line = pd.DataFrame(
         {
@@ -453,7 +525,17 @@ def fit_doubling_time(
         chips=chips,
         line=line,
         excluded=excluded,
+        precision_dummies=bool(precision_dummies),
+        reference_source=reference,
+        level_shifts={s: float(ols.params[2 + i]) for i, s in enumerate(others)},
     )
+
+
+def _sources(used: pd.Series, precision: str) -> tuple[str, list[str]]:
+    """The reference performance source (the last column of ``precision`` that some chip uses)
+    and the other sources used, in column order."""
+    present = [SOURCE_LABELS[c] for c in PRECISIONS[precision] if (used == SOURCE_LABELS[c]).any()]
+    return present[-1], present[:-1]
 
 
 def _pair(values: Iterable[float]) -> tuple[float, float]:
@@ -487,9 +569,15 @@ def fits_table(fits: Iterable[HardwareFit]) -> pd.DataFrame:
     return pd.DataFrame([fit.to_dict() for fit in fits])
 
 
-def fit_from_data(as_of: str | date | pd.Timestamp, **kwargs) -> HardwareFit:
-    """:func:`fit_doubling_time` on the project's copy of Epoch AI's ML-hardware dataset."""
-    return fit_doubling_time(load_dataset(DATASET), as_of, **kwargs)
+def fit_from_data(as_of: str | date | pd.Timestamp, *, precision: str = TRAINING_PRECISION,
+                  **kwargs) -> HardwareFit:
+    """:func:`fit_doubling_time` on the project's copy of Epoch AI's ML-hardware dataset.
+
+    Its ``precision`` defaults to :data:`TRAINING_PRECISION`, not to the default fit's FP32: the
+    callers (the long-run index, the calibration's prior range of T_hw) want the figure a
+    training job uses; see the module docstring. ``precision="fp32"`` gives the default fit.
+    """
+    return fit_doubling_time(load_dataset(DATASET), as_of, precision=precision, **kwargs)
 
 
 # --- what the book reports about the data and the fit -------------------------------------------
@@ -571,11 +659,38 @@ def year_end_history(frame: pd.DataFrame, first_year: int, last_year: int,
 
 
 def precision_variants(frame: pd.DataFrame, as_of=DEFAULT_AS_OF) -> pd.DataFrame:
-    """:func:`fits_table` of the fit for every precision with ``kind="gpu"``, and for
-    ``epoch_max`` with ``kind="all"``."""
+    """:func:`fits_table` of the fit for every precision with ``kind="gpu"``, then
+    :data:`TRAINING_PRECISION` with precision dummies, then ``epoch_max`` with ``kind="all"``."""
     variants = [dict(precision=p, kind="gpu") for p in PRECISIONS]
+    variants.append(dict(precision=TRAINING_PRECISION, kind="gpu", precision_dummies=True))
     variants.append(dict(precision="epoch_max", kind="all"))
     return fits_table(fit_doubling_time(frame, as_of, **v) for v in variants)
+
+
+def precision_level_gaps(frame: pd.DataFrame, as_of=DEFAULT_AS_OF, kind: str = "gpu") -> pd.DataFrame:
+    """How far each chip's tensor-FP16/BF16 and plain FP16 figures lie above its own FP32 figure,
+    in doublings (log2 of the ratio), over the chips of ``kind`` released by ``as_of`` with a
+    positive launch price and both figures: what a precision indicator would be if it measured
+    the number format alone. Rows ``tensor-fp16/bf16`` and ``fp16``; columns ``chips``,
+    ``median``, ``mean``, ``min``, ``max``.
+    """
+    stamp = _parse_as_of(as_of)
+    if kind not in KINDS:
+        raise JevonsError(f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+    missing = [c for c in (TYPE, RELEASE_DATE, PRICE, TENSOR_FP16, FP16, FP32) if c not in frame]
+    if missing:
+        raise DataError(f"{DATASET}: missing column {missing[0]!r}")
+    released = frame.reset_index(drop=True)
+    keep = (_release_dates(released) <= stamp) & _numeric(released, PRICE).notna()
+    if KINDS[kind] is not None:
+        keep &= released[TYPE].astype("string").str.strip().isin(KINDS[kind]).fillna(False).astype(bool)
+    rows = {}
+    for column in (TENSOR_FP16, FP16):
+        gap = np.log2(_numeric(released, column) / _numeric(released, FP32))[keep].dropna()
+        rows[SOURCE_LABELS[column]] = {"chips": int(gap.size), "median": float(gap.median()),
+                                       "mean": float(gap.mean()), "min": float(gap.min()),
+                                       "max": float(gap.max())}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 #: facts of the yearly decline and of FP16 performance on Epoch's ML-hardware data page
@@ -622,3 +737,124 @@ def published_estimates(as_of=DEFAULT_AS_OF) -> pd.DataFrame:
                                             "stated by", "url", "fact id"])
     published["source"] = published["stated by"].str.split(",").str[0]
     return published
+
+
+# --- like for like: each published estimate beside the mirror's fit on its definition ---------
+@dataclass(frozen=True)
+class PublishedDefinition:
+    """How a published doubling time was estimated, as far as the mirror can repeat it.
+
+    ``precision`` and ``kind`` are the :func:`fit_doubling_time` options of the matching fit
+    (``precision=None``: the estimate is not one of FLOP/s per dollar, so there is none);
+    ``start`` and ``end`` bound the release dates (None: no bound, and for ``end`` the date the
+    estimate was published, its fact's ``as_of``); ``chips`` is the published fit's chip count
+    when stated; ``match`` says in one sentence what the mirror's fit shares with the published
+    one and where it differs.
+    """
+
+    precision: str | None
+    kind: str
+    start: str | None
+    end: str | None
+    chips: int | None
+    match: str
+
+
+#: the release window of Hobbhahn & Besiroglu (Epoch AI, 2022): GPUs released 2006-2021
+EPOCH_2022_WINDOW = ("2006-01-01", "2021-12-31")
+
+_EPOCH_2022 = "epoch_gpu_price_perf_doubling_years"
+#: fact id of each published estimate (:func:`published_estimates`) -> its definition
+LIKE_FOR_LIKE: dict[str, PublishedDefinition] = {
+    f"{_EPOCH_2022}_all": PublishedDefinition(
+        "fp32", "gpu", *EPOCH_2022_WINDOW, 470,
+        "Same number format, chip kind and release window; Epoch's 470 GPUs are a wider list "
+        "than the priced GPUs of the ML-hardware list that the mirror holds."),
+    f"{_EPOCH_2022}_ml": PublishedDefinition(
+        "fp32", "gpu", *EPOCH_2022_WINDOW, 26,
+        "Same format, kind and window, but the mirror does not mark Epoch's 26 ML-research GPUs: "
+        "every priced GPU of the ML-hardware list stands in (its 'ML models' column also names "
+        "models trained after 2022, so it cannot pick the chips ML used as known then)."),
+    f"{_EPOCH_2022}_top": PublishedDefinition(
+        "fp32", "gpu", *EPOCH_2022_WINDOW, 57,
+        "Same format, kind and window, but the mirror does not mark Epoch's 57 top GPUs: the "
+        "same chips as the all-GPU row stand in."),
+    f"{_EPOCH_2022}_fp16": PublishedDefinition(
+        "fp16", "gpu", *EPOCH_2022_WINDOW, 91,
+        "Same format (plain FP16, no tensor rate), kind and window; that column's meaning "
+        "changes between architectures (1/64 of FP32 on the Pascal chips other than the P100)."),
+    DECLINE_FACT: PublishedDefinition(
+        "epoch_max", "all", None, None, None,
+        "The data page names no number format: Epoch's own price-performance column (the "
+        "largest figure over formats per launch dollar), every accelerator released by the "
+        "page's date."),
+    FP16_PERF_FACT: PublishedDefinition(
+        None, "all", None, None, None,
+        "Growth of FP16 performance, not of performance per dollar: no like-for-like fit."),
+}
+
+LIKE_FOR_LIKE_COLUMNS = [
+    "estimate", "fact id", "published (years)", "published low", "published high",
+    "published chips", "precision", "kind", "window start", "window end", "chips",
+    "first chip", "last chip", "doubling (years)", "95% low", "95% high", "HC3 low", "HC3 high",
+    "published inside ours", "intervals overlap", "match",
+]
+
+
+def released_on_or_after(frame: pd.DataFrame, start) -> pd.DataFrame:
+    """The rows of the hardware table released on or after ``start`` (undated rows dropped)."""
+    return frame[(_release_dates(frame) >= parse_date(start, "start")).to_numpy()]
+
+
+def like_for_like(frame: pd.DataFrame, as_of=DEFAULT_AS_OF) -> pd.DataFrame:
+    """Each published estimate known on ``as_of`` (:func:`published_estimates`) beside the fit of
+    ``frame`` on the same number format, chip kind and release window (:data:`LIKE_FOR_LIKE`).
+
+    A row's fit uses the chips released from the definition's ``start`` to the earlier of its
+    ``end`` (or the estimate's publication date) and ``as_of``, so it sees nothing the published
+    estimate could not have seen, nor anything after ``as_of``. Columns
+    :data:`LIKE_FOR_LIKE_COLUMNS`: the published figure, interval and chip count; the definition;
+    the fit's chips, doubling time and 95% intervals (conventional and HC3); whether the
+    published figure lies inside the fit's conventional interval and whether the two intervals
+    overlap (None when there is no fit or no published interval); and ``match``, what differs.
+
+    Raises
+    ------
+    DataError
+        A published estimate without an entry in :data:`LIKE_FOR_LIKE`, or one not yet public
+        on ``as_of`` (from :func:`model.data.facts.fact`).
+    """
+    stamp = _parse_as_of(as_of)
+    rows = []
+    for _, pub in published_estimates(stamp).iterrows():
+        definition = LIKE_FOR_LIKE.get(pub["fact id"])
+        if definition is None:
+            raise DataError(f"published estimate {pub['fact id']!r} has no entry in "
+                            "hardware_fit.LIKE_FOR_LIKE (how to repeat it on the mirror)")
+        published_on = pd.Timestamp(fact(pub["fact id"], stamp)["as_of"])
+        end = min(parse_date(definition.end, "end") if definition.end else published_on, stamp)
+        row = {"estimate": pub["estimate"], "fact id": pub["fact id"],
+               "published (years)": pub["doubling (years)"], "published low": pub["95% low"],
+               "published high": pub["95% high"], "published chips": definition.chips,
+               "precision": definition.precision, "kind": definition.kind,
+               "window start": parse_date(definition.start, "start") if definition.start else pd.NaT,
+               "window end": end, "match": definition.match}
+        if definition.precision is None:
+            rows.append(row | {"window end": pd.NaT, "published inside ours": None,
+                               "intervals overlap": None})
+            continue
+        window = released_on_or_after(frame, definition.start) if definition.start else frame
+        fit = fit_doubling_time(window, end, precision=definition.precision, kind=definition.kind)
+        low, high = fit.interval
+        published_interval = (pub["95% low"], pub["95% high"])
+        bounded = bool(np.isfinite(published_interval).all())
+        rows.append(row | {
+            "chips": fit.n, "first chip": fit.first_release, "last chip": fit.last_release,
+            "doubling (years)": fit.doubling_years, "95% low": low, "95% high": high,
+            "HC3 low": fit.interval_hc3[0], "HC3 high": fit.interval_hc3[1],
+            "published inside ours": bool(low <= pub["doubling (years)"] <= high),
+            "intervals overlap": (bool(max(low, published_interval[0])
+                                       <= min(high, published_interval[1])) if bounded else None),
+        })
+    out = pd.DataFrame(rows).reindex(columns=LIKE_FOR_LIKE_COLUMNS)
+    return out.astype({"published chips": "Int64", "chips": "Int64"})

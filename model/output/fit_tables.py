@@ -18,6 +18,7 @@ from model.analysis.sensitivity import parameter_table
 from model.calibration.capex import CapexFit
 from model.calibration.evidence import PriorSpec
 from model.calibration.fit import Calibration
+from model.calibration.hardware_fit import PRECISIONS, SOURCE_LABELS, HardwareFit
 from model.calibration.longrun import LongRunFit
 from model.calibration.market import MarketPrior
 from model.data.facts import fact
@@ -343,3 +344,89 @@ def forecast_provenance_table(cal: Calibration, consensus: Mapping, alternative,
         {"quantity": "tornado range", "value": "5% and 95% quantiles",
          "source": "model.analysis.sensitivity.TORNADO_QUANTILES"},
     ])
+
+
+# --- the hardware fit beside the published estimates ------------------------------------------
+def _yes_no(value) -> str:
+    return "-" if value is None or pd.isna(value) else ("yes" if value else "no")
+
+
+def _estimate_cell(value: float, low: float, high: float) -> str:
+    """``2.46 (2.24 to 2.72)``; the point alone without an interval, "-" without a value."""
+    if pd.isna(value):
+        return "-"
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.2f}"
+    return f"{value:.2f} ({interval_cell(low, high)})".replace("inf", "∞")
+
+
+def like_for_like_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`model.calibration.hardware_fit.like_for_like` frame for the page, one row per
+    published estimate: its doubling time with 95% interval and chip count, the definition
+    repeated on the mirror (number format, chip kind, release window), the mirror's fit with
+    its conventional 95% interval and chip count, whether the published figure lies inside that
+    interval and whether the intervals overlap, and what differs."""
+    def window(r) -> str:
+        if pd.isna(r["window end"]):
+            return "-"
+        start = "first chip" if pd.isna(r["window start"]) else f"{r['window start']:%Y-%m-%d}"
+        return f"{start} to {r['window end']:%Y-%m-%d}"
+
+    def definition(r) -> str:
+        return "-" if r["precision"] is None or pd.isna(r["precision"]) else \
+            f"{r['precision']}, {r['kind']}, {window(r)}"
+
+    comparison = comparison.reset_index(drop=True)
+    return pd.DataFrame({
+        "published (yr, 95%)": [_estimate_cell(r["published (years)"], r["published low"],
+                                               r["published high"]) for _, r in comparison.iterrows()],
+        "published chips": comparison["published chips"].map(lambda n: "-" if pd.isna(n) else f"{n}"),
+        "our definition": [definition(r) for _, r in comparison.iterrows()],
+        "ours (yr, 95%)": [_estimate_cell(r["doubling (years)"], r["95% low"], r["95% high"])
+                           for _, r in comparison.iterrows()],
+        "our chips": comparison["chips"].map(lambda n: "-" if pd.isna(n) else f"{n}"),
+        "inside ours": comparison["published inside ours"].map(_yes_no),
+        "overlap": comparison["intervals overlap"].map(_yes_no),
+        "what differs": comparison["match"],
+    }).set_axis(pd.Index(comparison["estimate"].to_numpy(), name="estimate"))
+
+
+def hardware_exclusions_table(fit: HardwareFit) -> pd.DataFrame:
+    """Chips left out of a hardware fit, by first failing reason, and the number used, with the
+    performance reason naming the figures the fit's precision reads."""
+    figures = " or ".join(SOURCE_LABELS[c] for c in PRECISIONS[fit.precision])
+    reasons = {"undated": "no release date", "wrong_type": f"not of kind {fit.kind!r}",
+               "no_price": "no launch price", "no_performance": f"no {figures} figure"}
+    return pd.DataFrame(
+        {"chips": [fit.excluded[k] for k in reasons] + [fit.n]},
+        index=pd.Index([*reasons.values(), "used in the fit"], name="reason"),
+    )
+
+
+#: short keys of the like-for-like rows the hardware chapter quotes: key -> (fact id, reading)
+LIKE_FOR_LIKE_KEYS = {"all": "epoch_gpu_price_perf_doubling_years_all",
+                      "ml": "epoch_gpu_price_perf_doubling_years_ml",
+                      "top": "epoch_gpu_price_perf_doubling_years_top",
+                      "fp16": "epoch_gpu_price_perf_doubling_years_fp16",
+                      "page": "epoch_ml_hardware_price_perf_decline_pct_per_year"}
+
+
+def like_for_like_numbers(comparison: pd.DataFrame) -> dict[str, object]:
+    """The numbers the hardware chapter quotes from a
+    :func:`model.calibration.hardware_fit.like_for_like` frame, for each key of
+    :data:`LIKE_FOR_LIKE_KEYS` (the first row of a fact id, so the data page's "price falls"
+    reading): ``ll_<key>_pub`` (published years), ``ll_<key>_T``, ``_lo``, ``_hi`` (the fit and
+    its conventional 95% interval), ``ll_<key>_n`` (chips), ``ll_<key>_inside`` ("lies inside"
+    or "lies outside" the fit's interval) and ``ll_<key>_overlap`` ("overlaps" or "does not
+    overlap"; "-" without a published interval)."""
+    out: dict[str, object] = {}
+    for key, fact_id in LIKE_FOR_LIKE_KEYS.items():
+        row = comparison[comparison["fact id"] == fact_id].iloc[0]
+        overlap = row["intervals overlap"]
+        out |= {f"ll_{key}_pub": float(row["published (years)"]),
+                f"ll_{key}_T": float(row["doubling (years)"]), f"ll_{key}_lo": float(row["95% low"]),
+                f"ll_{key}_hi": float(row["95% high"]), f"ll_{key}_n": int(row["chips"]),
+                f"ll_{key}_inside": "lies inside" if row["published inside ours"] else "lies outside",
+                f"ll_{key}_overlap": "-" if overlap is None or pd.isna(overlap)
+                else ("overlaps" if overlap else "does not overlap")}
+    return out
