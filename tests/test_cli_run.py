@@ -151,7 +151,7 @@ def test_results_do_not_depend_on_chunking():
 def test_run_scenario_defaults_come_from_the_file():
     run = run_scenario(load_scenario("montecarlo", ["montecarlo.draws=40", "montecarlo.seed=5"]))
     assert (run.n_draws, run.seed) == (40, 5)
-    assert run.values["demand"]["elasticity"].shape == (40,)
+    assert run.values["demand"]["substitution"].shape == (40,)
     assert run.result.variables["compute_spend"].shape == (40, 12)
 
 
@@ -177,7 +177,8 @@ def test_grid_points_are_the_cartesian_product_first_grid_slowest():
 
 def test_sweep_matches_single_runs_and_writes_grid_csv(tmp_path):
     out = tmp_path / "sweep"
-    result = run_cli("sweep", "deepseek", "--grid", "demand.elasticity=0.5:1.5:0.5",
+    result = run_cli("sweep", "deepseek", "--set", "demand.form=isoelastic",
+                     "--grid", "demand.elasticity=0.5:1.5:0.5",
                      "--grid", "efficiency.shocks.0.factor=10:20:10", "--out", str(out))
     assert result.returncode == 0, result.stderr
     grid = read(out / "grid.csv")
@@ -186,7 +187,7 @@ def test_sweep_matches_single_runs_and_writes_grid_csv(tmp_path):
     assert list(results.columns) == RESULT_COLUMNS and sorted(set(results["draw"])) == list(range(6))
     # Point 3 (elasticity 1.0, factor 20) equals a plain run with those values set.
     single = tmp_path / "single"
-    assert run_cli("run", "deepseek", "--set", "demand.elasticity=1.0", "--set",
+    assert run_cli("run", "deepseek", "--set", "demand.form=isoelastic", "--set", "demand.elasticity=1.0", "--set",
                    "efficiency.shocks.0.factor=20", "--out", str(single)).returncode == 0
     one = read(single / "results.csv")
     point = results[results["draw"] == 3].reset_index(drop=True)
@@ -207,13 +208,13 @@ def test_sweep_matches_single_runs_and_writes_grid_csv(tmp_path):
 
 def test_sweep_overrides_a_distribution_but_other_distributions_are_errors(tmp_path):
     out = tmp_path / "out"
-    result = run_cli("sweep", "montecarlo", "--grid", "demand.elasticity=0.5:1.5:0.5",
+    result = run_cli("sweep", "montecarlo", "--grid", "demand.substitution=0.5:1.5:0.5",
                      "--out", str(out))
     assert_one_line_error(result, "error: scenarios/montecarlo.toml: hardware.doubling_years: "
                           "is a distribution (normal(mean=2.46, sd=0.12)) but sweeps are "
                           "deterministic", "allowed: a number (--set hardware.doubling_years=VALUE)")
     assert not out.exists()
-    ok = run_cli("sweep", "montecarlo", "--grid", "demand.elasticity=0.5:1.5:0.5",
+    ok = run_cli("sweep", "montecarlo", "--grid", "demand.substitution=0.5:1.5:0.5",
                  "--set", "hardware.doubling_years=2.46", "--set", "efficiency.doubling_years=0.67",
                  "--set", "efficiency.shocks.0.factor=11", "--set", "efficiency.shocks.0.coverage=1",
                  "--out", str(out))
@@ -282,8 +283,8 @@ def test_list_shows_every_scenario():
     assert lines[0].split() == ["name", "type", "demand", "form", "elasticity", "description"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert {"baseline", "deepseek", "montecarlo", "segments", "fft", "ecp-60x"} <= set(rows)
-    assert "lognormal(median=1.1, sigma=0.3)" in rows["montecarlo"]
-    assert "training 1, inference 1.5" in rows["segments"]
+    assert "σ lognormal(median=1.1, sigma=0.09)" in rows["montecarlo"]
+    assert "training σ 1, inference σ 1.2" in rows["segments"]
     assert rows["ecp-60x"].split()[1] == "ecp"
     assert "INVALID" not in result.stdout
 
@@ -295,8 +296,8 @@ def test_show_gives_value_unit_origin_and_source():
     assert lines[0] == ("montecarlo: scenarios/montecarlo.toml <- scenarios/deepseek.toml "
                         "<- scenarios/baseline.toml")
     rows = {line.split()[0]: line for line in lines[3:]}
-    assert "lognormal(median=1.1, sigma=0.3)" in rows["demand.elasticity"]
-    assert "scenarios/montecarlo.toml" in rows["demand.elasticity"]
+    assert "lognormal(median=1.1, sigma=0.09)" in rows["demand.substitution"]
+    assert "scenarios/montecarlo.toml" in rows["demand.substitution"]
     assert "--set demand.growth" in rows["demand.growth"]
     assert rows["time.start"].split()[1:3] == ["2024", "year"]
     assert "Epoch AI 2022" in rows["hardware.doubling_years"]

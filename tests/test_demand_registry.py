@@ -19,23 +19,29 @@ def test_schema_choices_come_from_the_registry():
     assert set(demand.FORMS) == set(demand.CURVES) | set(demand.STRUCTURES)
 
 
+def _shape(name, eps):
+    """Parameters that make every curve non-trivial; budget-share: a base share of 2%."""
+    return demand.Shape(elasticity=eps, saturation_price=0.05, substitution=eps + 0.2,
+                        final_elasticity=0.6, log_odds=np.log(0.02 / 0.98))
+
+
 @pytest.mark.parametrize("name", list(demand.CURVES))
 def test_every_curve_agrees_in_levels_and_logs(name):
     c = demand.curve(name)
-    eps, p_sat = 1.3, 0.05
-    q, spend = c.logs(np.log(P), eps, p_sat)
-    np.testing.assert_allclose(q, c.relative(P, eps, p_sat), rtol=1e-12)
-    np.testing.assert_allclose(spend, P * c.relative(P, eps, p_sat), rtol=1e-12)
-    assert c.relative(1.0, eps, p_sat) == pytest.approx(1.0, rel=1e-14)  # base-year quantity
+    shape = _shape(name, 1.3)
+    q, spend, _ = c.logs(np.log(P), shape)
+    np.testing.assert_allclose(q, c.relative(P, shape), rtol=1e-12)
+    np.testing.assert_allclose(spend, P * c.relative(P, shape), rtol=1e-12)
+    assert c.relative(1.0, shape) == pytest.approx(1.0, rel=1e-14)  # base-year quantity
 
 
 @pytest.mark.parametrize("name", list(demand.CURVES))
 def test_point_elasticity_is_the_log_slope(name):
     c = demand.curve(name)
-    eps, p_sat, h = 0.8, 0.05, 1e-5
-    slope = -(np.log(c.relative(P * np.exp(h), eps, p_sat))
-              - np.log(c.relative(P * np.exp(-h), eps, p_sat))) / (2 * h)
-    np.testing.assert_allclose(c.point_elasticity(P, eps, p_sat), slope, rtol=1e-6, atol=1e-9)
+    shape, h = _shape(name, 0.8), 1e-5
+    slope = -(np.log(c.relative(P * np.exp(h), shape))
+              - np.log(c.relative(P * np.exp(-h), shape))) / (2 * h)
+    np.testing.assert_allclose(c.point_elasticity(P, shape), slope, rtol=1e-6, atol=1e-9)
 
 
 def test_isoelastic_spend_is_p_to_one_minus_eps():
@@ -44,11 +50,12 @@ def test_isoelastic_spend_is_p_to_one_minus_eps():
 
 
 def test_unknown_forms_fail_instead_of_falling_back():
-    with pytest.raises(ValueError, match="unknown demand form 'linear'; allowed: isoelastic"):
+    with pytest.raises(ValueError, match="unknown demand form 'linear'; allowed: budget-share"):
         demand.curve_of_form("linear")
     with pytest.raises(ValueError, match="unknown demand curve 'linear'"):
         demand.quantity_and_spend(np.zeros(3), "linear", 1.0, 0.01)
-    assert demand.curve_of_form("partial-adjustment") == "isoelastic"
+    with pytest.raises(ValueError, match="'partial-adjustment' was removed: .*demand.persistence"):
+        demand.curve_of_form("partial-adjustment")
     assert demand.curve_of_form("saturating") == "saturating"
 
 
@@ -63,4 +70,11 @@ def test_the_loader_rejects_an_unregistered_form_in_one_line():
     with pytest.raises(ScenarioError) as err:
         load_scenario("baseline", overrides=["demand.form=linear"])
     message = str(err.value)
-    assert "demand.form" in message and "'partial-adjustment'" in message and "\n" not in message
+    assert "demand.form" in message and "'budget-share'" in message and "\n" not in message
+
+
+def test_the_loader_says_what_to_write_instead_of_partial_adjustment():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("baseline", overrides=["demand.form=partial-adjustment"])
+    message = str(err.value)
+    assert "was removed" in message and "demand.persistence" in message and "\n" not in message

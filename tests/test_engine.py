@@ -19,7 +19,8 @@ REL = 1e-9
 
 def one_segment(elasticity, **kw) -> Params:
     seg = Segment("all", 1.0, elasticity, kw.pop("alg", 0.67), kw.pop("growth", 0.0),
-                  form=kw.pop("form", "isoelastic"), saturation_price=kw.pop("p_sat", 0.01))
+                  form=kw.pop("form", "isoelastic"), saturation_price=kw.pop("p_sat", 0.01),
+                  substitution=elasticity, final_elasticity=kw.pop("eta", 1.0))
     return Params(segments=(seg,), **kw)
 
 
@@ -166,8 +167,9 @@ def test_spend_is_monotone_in_elasticity(lo, gap, form, factor):
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), capped=st.booleans(), persistence=st.sampled_from([0.0, 0.6]))
-def test_vectorised_equals_per_draw_loop(seed, capped, persistence):
+@given(seed=st.integers(0, 2**32 - 1), sloped=st.booleans(), persistence=st.sampled_from([0.0, 0.6]),
+       form=st.sampled_from(["isoelastic", "budget-share"]))
+def test_vectorised_equals_per_draw_loop(seed, sloped, persistence, form):
     rng = np.random.default_rng(seed)
     n = 7
     draws = dict(
@@ -181,7 +183,8 @@ def test_vectorised_equals_per_draw_loop(seed, capped, persistence):
         return one_segment(
             pick("eps"), alg=pick("alg"), growth=pick("growth"), hardware_doubling_years=pick("hw"),
             shocks=(Shock(2025.3, pick("factor"), pick("phi"), pick("diff")),),
-            supply=Supply(capped, pick("kg"), 0.0), persistence=persistence,
+            supply=Supply("upward-sloping" if sloped else "elastic", pick("kg"), 0.0),
+            persistence=persistence, form=form,
         )
 
     together = simulate(build(None)).variables
@@ -211,20 +214,6 @@ def test_partial_adjustment_short_run_elasticity():
     # converging to the long-run ratio S^(eps - 1)
     k = np.arange(11.0)
     np.testing.assert_allclose(ratio[0, 1:], factor ** (eps * (1 - lam ** (k + 1)) - 1), rtol=REL)
-
-
-def test_capacity_cap_binds_with_a_markup():
-    cap_growth = 0.35
-    p = one_segment(1.5, shocks=(Shock(2025.0, 10.0),), supply=Supply(True, cap_growth, 0.0))
-    out = simulate(p).variables
-    free = simulate(dataclasses.replace(p, supply=Supply(False))).variables
-    capacity = free["flop_demand"][0, 0] * (1 + cap_growth) ** np.arange(12)
-    assert np.all(out["flop_demand"][0] <= capacity * (1 + 1e-9))
-    binding = free["flop_demand"][0] > capacity
-    assert binding.any()
-    np.testing.assert_allclose(out["flop_demand"][0, binding], capacity[binding], rtol=1e-9)
-    assert np.all(out["scarcity_markup"][0, binding] > 1)
-    np.testing.assert_array_equal(out["scarcity_markup"][0, ~binding], 1.0)
 
 
 def test_identical_segments_aggregate_to_one():

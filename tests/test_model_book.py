@@ -69,15 +69,19 @@ def test_partial_adjustment_ratios_match_the_closed_forms():
 
 
 def test_ramp_closed_form_matches_the_ecp_scenario_at_several_elasticities():
-    ecp, baseline = load_scenario("ecp-60x"), load_scenario("baseline")
-    gap = report.ramp_closed_form_gap(ecp, run_scenario(ecp).result, run_scenario(baseline).result)
-    assert gap < 1e-9
-    ratios = report.sweep_ratio_table(ecp, baseline, "demand.elasticity=0.5:1.5:0.25")
-    g = ecp.values["ecp"]
-    closed = cf.ramp_spend_ratio(ratios.columns.to_numpy(), g["gain"], g["start"], g["years"],
-                                 ratios.index.to_numpy()[:, None])
-    np.testing.assert_allclose(ratios.to_numpy(), closed, rtol=1e-9)
-    np.testing.assert_allclose(ratios.loc[1.0], 1.0, rtol=1e-12)
+    iso = ["demand.form=isoelastic"]
+    baseline = load_scenario("baseline", iso)
+    for mode in ("replace", "add"):
+        ecp = load_scenario("ecp-60x", [*iso, f"ecp.mode={mode}"])
+        gap = report.ramp_closed_form_gap(ecp, run_scenario(ecp).result, run_scenario(baseline).result)
+        assert gap < 1e-9, mode
+        ratios = report.sweep_ratio_table(ecp, baseline, "demand.elasticity=0.5:1.5:0.25")
+        g = ecp.values["ecp"]
+        trend = ecp.values["efficiency"]["doubling_years"] if mode == "replace" else None
+        closed = cf.ramp_spend_ratio(ratios.columns.to_numpy(), g["gain"], g["start"], g["years"],
+                                     ratios.index.to_numpy()[:, None], trend_doubling_years=trend)
+        np.testing.assert_allclose(ratios.to_numpy(), closed, rtol=1e-9)
+        np.testing.assert_allclose(ratios.loc[1.0], 1.0, rtol=1e-12)
 
 
 def test_ramp_weight_and_annual_rate():
@@ -161,7 +165,7 @@ def test_segment_spend_total_is_the_sum_of_the_segments():
 
 
 def test_sweep_table_crosses_base_spend_at_unit_elasticity():
-    deepseek = load_scenario("deepseek")
+    deepseek = load_scenario("deepseek", ["demand.form=isoelastic"])
     sweep = report.sweep_table(deepseek, "demand.elasticity=0.2:2:0.05")
     assert sweep.index.name == "demand.elasticity" and len(sweep) == 37
     base = float(sweep.iloc[0, 0])

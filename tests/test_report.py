@@ -19,7 +19,7 @@ def test_schema_table_has_every_key_once_with_its_allowed_range():
     assert table["key"].tolist() == [f.key for f in schema.FIELDS]
     row = table.set_index("key").loc["demand.elasticity"]
     assert row["allowed"] == schema.BY_KEY["demand.elasticity"].allowed() == "a number in [0, 10]"
-    assert row["default"] == "1.2" and row["random"] == "yes"
+    assert row["default"] == "1.1" and row["random"] == "yes"
     assert table.set_index("key").loc["efficiency.shocks[].factor", "default"] == "required"
     assert table.set_index("key").loc["efficiency.shocks", "default"] == "[]"
     assert table.set_index("key").loc["description", "default"] == "\"\""
@@ -48,14 +48,14 @@ def test_cli_table_reads_the_real_parser():
 def test_parameter_table_shows_resolved_values_and_origins():
     scenario = load_scenario("montecarlo", ["demand.growth=0.1"])
     table = report.parameter_table(
-        scenario, ["demand.growth", "demand.elasticity", "efficiency.shocks[0].year",
+        scenario, ["demand.growth", "demand.substitution", "efficiency.shocks[0].year",
                    "hardware.peak_flops"],
         sources={"efficiency.shocks[0].year": "27 January 2025"})
     rows = table.set_index("key")
     assert rows.loc["demand.growth", "value"] == "0.1"
     assert rows.loc["demand.growth", "set in"] == "--set demand.growth"
-    assert rows.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
-    assert rows.loc["demand.elasticity", "set in"] == "scenarios/montecarlo.toml"
+    assert rows.loc["demand.substitution", "value"] == "lognormal(median=1.1, sigma=0.09)"
+    assert rows.loc["demand.substitution", "set in"] == "scenarios/montecarlo.toml"
     assert rows.loc["efficiency.shocks[0].year", "source"] == "27 January 2025"
     assert rows.loc["hardware.peak_flops", "set in"] == "scenarios/baseline.toml"
     assert rows.loc["hardware.peak_flops", "unit"] == "FLOP/s"
@@ -117,8 +117,8 @@ def test_scenario_overview_lists_type_form_elasticity_and_parent():
     table = report.scenario_overview([load_scenario(n) for n in ("baseline", "segments", "fft")])
     rows = table.set_index("scenario")
     assert rows.loc["baseline", "extends"] == "-"
-    assert rows.loc["segments", "extends"] == "deepseek"
-    assert rows.loc["segments", "elasticity"] == "training 1, inference 1.5"
+    assert rows.loc["segments", "extends"] == "baseline"
+    assert rows.loc["segments", "elasticity"] == "training σ 1, inference σ 1.2"
     assert rows.loc["fft", "type"] == "fft"
     assert rows.loc["segments", "demand form"] == "segments"
 
@@ -128,18 +128,18 @@ def test_scenario_changes_shows_own_keys_and_inherited_values():
                                      load_scenario("montecarlo")])
     inelastic = table[table["scenario"] == "inelastic"]
     assert inelastic[["key", "value", "inherited"]].values.tolist() == [
-        ["demand.elasticity", "0.5", "1.2"]]
+        ["demand.substitution", "0.9", "1.1"]]
     shock = table[(table["scenario"] == "deepseek") & (table["key"] == "efficiency.shocks[0].factor")]
     assert shock[["value", "inherited"]].values.tolist() == [["11", "-"]]  # baseline has no shock
     mc = table[table["scenario"] == "montecarlo"].set_index("key")
-    assert mc.loc["demand.elasticity", "value"] == "lognormal(median=1.1, sigma=0.3)"
+    assert mc.loc["demand.substitution", "value"] == "lognormal(median=1.1, sigma=0.09)"
     assert mc.loc["efficiency.shocks[0].factor", "inherited"] == "11"
     assert "name" not in set(table["key"]) and "description" not in set(table["key"])
 
 
 def test_parameter_table_points_to_the_file_for_non_default_values():
     rows = report.parameter_table(load_scenario("montecarlo")).set_index("key")
-    assert rows.loc["demand.elasticity", "source"] == "comment in scenarios/montecarlo.toml"
+    assert rows.loc["demand.substitution", "source"] == "comment in scenarios/montecarlo.toml"
     assert rows.loc["efficiency.shocks[0].coverage", "source"] == "comment in scenarios/montecarlo.toml"
     # a value equal to the schema default keeps the schema's source
     assert rows.loc["base.spend_usd_bn", "source"] == schema.BY_KEY["base.spend_usd_bn"].source

@@ -56,24 +56,28 @@ def test_shipped_scenario_values():
     deepseek = load_scenario("deepseek").values
     (shock,) = deepseek["efficiency"]["shocks"]
     assert shock == {"year": 2025.07, "factor": 11.0, "coverage": 1.0, "diffusion_years": 1.0,
-                     "shape": "logistic", "label": "DeepSeek"}
-    assert deepseek["demand"]["elasticity"] == 1.2
-    assert load_scenario("inelastic").values["demand"]["elasticity"] == 0.5
-    assert load_scenario("jevons").values["demand"]["elasticity"] == 1.5
+                     "shape": "logistic", "label": "DeepSeek", "segments": ()}
+    assert deepseek["demand"]["form"] == "budget-share"
+    assert deepseek["demand"]["substitution"] == 1.1 and deepseek["demand"]["final_elasticity"] == 1.0
+    assert deepseek["budget"] == {"usd_bn": 110060.0, "growth": 0.05}
+    assert load_scenario("inelastic").values["demand"]["substitution"] == 0.9
+    assert load_scenario("jevons").values["demand"]["substitution"] == 1.3
     ecp = load_scenario("ecp-60x").values
     assert ecp["type"] == "ecp" and ecp["ecp"]["gain"] == 60.0 and ecp["ecp"]["years"] == 7.0
+    assert ecp["ecp"]["mode"] == "replace"
     assert load_scenario("fft").values["type"] == "fft"
     sat = load_scenario("saturating").values["demand"]
     assert (sat["form"], sat["elasticity"], sat["saturation_price"]) == ("saturating", 1.5, 0.01)
     sup = load_scenario("supply-constrained").values
-    assert sup["supply"]["capped"] is True and sup["supply"]["capacity_growth"] == 0.35
-    assert sup["demand"]["elasticity"] == 1.5  # from jevons
-    seg = load_scenario("segments").values["demand"]
-    assert [(s["name"], s["share"], s["elasticity"], s["efficiency_doubling_years"])
-            for s in seg["segments"]] == [("training", 0.4, 1.0, 0.67), ("inference", 0.6, 1.5, 0.5)]
-    assert seg["segments"][0]["growth"] is None  # optional, falls back to demand.growth
+    assert sup["supply"] == {"form": "upward-sloping", "elasticity": 0.5, "expansion": 0.5}
+    assert sup["demand"]["substitution"] == 1.3  # from jevons
+    seg = load_scenario("segments").values
+    assert [(s["name"], s["share"], s["substitution"], s["efficiency_doubling_years"])
+            for s in seg["demand"]["segments"]] == [("training", 0.4, 1.0, 0.67), ("inference", 0.6, 1.2, 0.5)]
+    assert seg["demand"]["segments"][0]["growth"] is None  # optional, falls back to demand.growth
+    assert [s["segments"] for s in seg["efficiency"]["shocks"]] == [("training",), ("inference",)]
     pa = load_scenario("partial-adjustment").values["demand"]
-    assert (pa["form"], pa["elasticity"], pa["persistence"]) == ("partial-adjustment", 1.2, 0.6)
+    assert (pa["form"], pa["substitution"], pa["persistence"]) == ("budget-share", 1.1, 0.6)
 
 
 def test_montecarlo_distributions():
@@ -84,7 +88,7 @@ def test_montecarlo_distributions():
         "efficiency.doubling_years": Distribution("lognormal", (0.67, 0.263)),
         "efficiency.shocks[0].factor": Distribution("lognormal", (11.0, 0.5)),
         "efficiency.shocks[0].coverage": Distribution("uniform", (0.3, 1.0)),
-        "demand.elasticity": Distribution("lognormal", (1.1, 0.3)),
+        "demand.substitution": Distribution("lognormal", (1.1, 0.09)),
     }
     # The widths come from the published 95% intervals: sd = (b - a) / 3.92, sigma = ln(b/a) / 3.92.
     assert round((2.72 - 2.24) / 3.92, 2) == 0.12
@@ -121,7 +125,7 @@ factor = 5
     assert demand["elasticity"] == 1.4 and demand["growth"] == 0.1  # key by key
     assert scenario.values["efficiency"]["shocks"] == [  # replaced whole, defaults filled
         {"year": 2027.0, "factor": 5.0, "coverage": 1.0, "diffusion_years": 0.0,
-         "shape": "logistic", "label": ""}]
+         "shape": "logistic", "label": "", "segments": ()}]
     assert scenario.name == "child" and scenario.description == ""  # identity not inherited
     assert [p.name for p in scenario.chain] == ["child.toml", "parent.toml"]
     o = scenario.origins
@@ -203,7 +207,8 @@ def test_overrides_set_keys_items_and_whole_arrays():
                                        "{ year = 2026, factor = 2, label = 'next' }]"])
     assert [x["factor"] for x in whole.values["efficiency"]["shocks"]] == [11.0, 2.0]
     assert whole.origins["efficiency.shocks[1].coverage"] == "default"
-    cleared = load_scenario("segments", ["demand.form=isoelastic", "demand.segments=[]"])
+    cleared = load_scenario("segments", ["demand.form=isoelastic", "demand.segments=[]",
+                                         "efficiency.shocks=[]"])
     assert cleared.values["demand"]["segments"] == []
     later = load_scenario("baseline", ["demand.elasticity=0.5", "demand.elasticity=0.7"])
     assert later.values["demand"]["elasticity"] == 0.7  # applied in order

@@ -40,10 +40,28 @@ CASES = {
         "[time]\nend = 2030.5\n",
         ["time.end: expected an integer, got 2030.5", "allowed: an integer in [1990, 2200]"]),
     "number for a bool": (
-        "[supply]\ncapped = 1\n", ["supply.capped: expected true or false, got 1", "allowed: true or false"]),
+        "[supply]\nform = 1\n", ["supply.form: expected a string, got 1", "allowed: one of 'elastic'"]),
+    "removed key": (
+        "[supply]\ncapped = true\n", ["supply.capped: was removed", "supply.form = 'upward-sloping'"]),
+    "removed form": (
+        '[demand]\nform = "partial-adjustment"\n', ["demand.form: 'partial-adjustment' was removed",
+                                                    "demand.persistence"]),
+    "shock naming an unknown segment": (
+        '[[efficiency.shocks]]\nyear = 2025\nfactor = 2\nsegments = ["training"]\n',
+        ["efficiency.shocks[0].segments: shock 0 (no label) names the unknown segment 'training'",
+         "allowed: 'all'"]),
+    "shock segments not an array": (
+        '[[efficiency.shocks]]\nyear = 2025\nfactor = 2\nsegments = "training"\n',
+        ["efficiency.shocks[0].segments: expected an array of names", "allowed: an array"]),
+    "budget below base spend": (
+        "[budget]\nusd_bn = 100.0\n", ["budget.usd_bn: not above base.spend_usd_bn", "allowed: a budget above"]),
+    "substitution zero": (
+        "[demand]\nsubstitution = 0\n", ["demand.substitution: got 0, out of range", "allowed: a number in (0, 10]"]),
+    "supply elasticity zero": (
+        "[supply]\nelasticity = 0\n", ["supply.elasticity: got 0, out of range", "allowed: a number in (0, 1000]"]),
     "bad choice with did-you-mean": (
         '[demand]\nform = "saturated"\n',
-        ["demand.form: got 'saturated' (did you mean 'saturating'?)", "allowed: one of 'isoelastic'"]),
+        ["demand.form: got 'saturated' (did you mean 'saturating'?)", "allowed: one of 'budget-share'"]),
     "out of range": (
         "[demand]\nelasticity = 11\n", ["demand.elasticity: got 11, out of range", "allowed: a number in [0, 10]"]),
     "open bound": (
@@ -88,7 +106,7 @@ CASES = {
         ["demand.segments: shares do not sum to 1: sum of shares = 0.9", "allowed: shares summing to 1"]),
     "segments with another form": (
         '[[demand.segments]]\nname = "a"\nshare = 1.0\nelasticity = 1\n',
-        ["demand.segments: given but demand.form is 'isoelastic'", "allowed: segments only with demand.form = 'segments'"]),
+        ["demand.segments: given but demand.form is 'budget-share'", "allowed: segments only with demand.form = 'segments'"]),
     "fft beta not below the cost exponents": (
         'type = "fft"\n[fft]\nbeta = 1.0\n',
         ["fft.beta: not below both cost exponents: fft.beta = 1, fft.kappa_old = 2, fft.kappa_new = 1",

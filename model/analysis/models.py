@@ -66,14 +66,15 @@ def market_parameters(prior, elasticity: Parameter | None) -> tuple[Parameter, .
 
 
 def scenario_elasticity(scenario_name: str = "montecarlo") -> Parameter:
-    """The elasticity as a scenario file's distribution (``demand.elasticity``)."""
+    """The elasticity as a scenario file's distribution of ``demand.substitution`` (sigma, the
+    price elasticity of budget-share demand while compute's share is small, as it is here)."""
 
     scenario = load_scenario(scenario_name)
-    dist = scenario.distributions.get("demand.elasticity")
+    dist = scenario.distributions.get("demand.substitution")
     if dist is None:
-        raise ValueError(f"scenario {scenario_name!r} gives demand.elasticity no distribution")
-    return Parameter("elasticity", "elasticity ε", f"scenarios/{scenario_name}.toml (assumption)",
-                     dist=dist, key="demand.elasticity")
+        raise ValueError(f"scenario {scenario_name!r} gives demand.substitution no distribution")
+    return Parameter("elasticity", "elasticity ε", f"scenarios/{scenario_name}.toml (demand.substitution)",
+                     dist=dist, key="demand.substitution")
 
 
 def estimate_elasticity(estimate) -> Parameter:

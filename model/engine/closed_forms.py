@@ -73,9 +73,34 @@ def elasticity_for_spend_multiplier(multiplier, factor):
     return 1 + np.log(m) / np.log(s)
 
 
+def supply_spend_exponent(elasticity, supply_elasticity):
+    """Exponent k with long-run spend multiplied by S^k after an instant full shock S, for
+    isoelastic demand eps and upward-sloping supply eta_s around the no-news FLOP path:
+    k = (1 + eta_s)(eps - 1) / (eta_s + eps); k -> eps - 1 as eta_s -> inf (elastic supply) and
+    k -> (eps - 1) / eps as eta_s -> 0 (fixed FLOP)."""
+    eps, eta = (np.asarray(x, dtype=float) for x in (elasticity, supply_elasticity))
+    return (1.0 + eta) * (eps - 1.0) / (eta + eps)
+
+
+def budget_share_elasticity(share, substitution, final_elasticity):
+    """Hicks-Marshall: the price elasticity of compute demand at budget share s,
+    (1 - s) sigma + s eta (see :mod:`model.engine.demand`)."""
+    s, sigma, eta = (np.asarray(x, dtype=float) for x in (share, substitution, final_elasticity))
+    return (1.0 - s) * sigma + s * eta
+
+
+def backfire_share_limit(substitution, final_elasticity):
+    """The budget share at which the elasticity (1 - s) sigma + s eta crosses one, so spend
+    stops rising as compute gets cheaper: s* = (sigma - 1) / (sigma - eta) (sigma > 1 > eta;
+    NaN otherwise: with eta >= 1 spend keeps rising towards the budget)."""
+    sigma, eta = (np.asarray(x, dtype=float) for x in (substitution, final_elasticity))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((sigma > 1) & (eta < 1), (sigma - 1.0) / (sigma - eta), np.nan)
+
+
 def short_run_elasticity(elasticity, persistence):
-    """Impact elasticity under partial adjustment ln U_t = lambda ln U_{t-1} + (1 - lambda) ln U*_t:
-    (1 - lambda) eps."""
+    """Impact elasticity when quantities close a share (1 - lambda) of their log gap to the
+    long-run path each year: (1 - lambda) eps."""
     eps, lam = (np.asarray(x, dtype=float) for x in (elasticity, persistence))
     return (1 - lam) * eps
 
@@ -101,12 +126,19 @@ def ramp_weight(years, start, duration_years, mid_year=0.5):
     return np.clip((t + mid_year - start) / duration_years, 0.0, 1.0)
 
 
-def ramp_spend_ratio(years, gain, start, duration_years, elasticity, mid_year=0.5):
+def ramp_spend_ratio(years, gain, start, duration_years, elasticity, mid_year=0.5,
+                     trend_doubling_years=None):
     """Spend relative to the path without a gain G ramped in log-linearly over Y years from
-    ``start`` (the ECP scenario): G^(w(t) (eps - 1)). ``elasticity`` of shape (n, 1) against
-    ``years`` of shape (T,) gives an (n, T) array."""
+    ``start`` (the ECP scenario), isoelastic demand: G^(w(t) (eps - 1)) when the gain is added to
+    the trend; with ``trend_doubling_years`` T (ECP mode 'replace': the trend pauses during the
+    programme) the net gain over the trend is G 2^(-Y/T), so the ratio is
+    (G 2^(-Y/T))^(w(t) (eps - 1)). ``elasticity`` of shape (n, 1) against ``years`` of shape (T,)
+    gives an (n, T) array."""
     w = ramp_weight(years, start, duration_years, mid_year)
-    return np.asarray(gain, dtype=float) ** (w * (np.asarray(elasticity, dtype=float) - 1.0))
+    net = np.asarray(gain, dtype=float)
+    if trend_doubling_years is not None:
+        net = net * np.exp2(-np.asarray(duration_years, dtype=float) / np.asarray(trend_doubling_years, dtype=float))
+    return net ** (w * (np.asarray(elasticity, dtype=float) - 1.0))
 
 
 def annual_rate(gain, years):

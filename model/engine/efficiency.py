@@ -53,7 +53,19 @@ def diffusion_weight(years: np.ndarray, shock_year, diffusion_years, shape: str)
     return np.where(instant, (elapsed >= 0).astype(float), gradual)
 
 
-def adoption_classes(years: np.ndarray, shocks) -> list[tuple[np.ndarray, np.ndarray]]:
+def applies_to(shock, segment_name: str) -> bool:
+    """Whether ``shock`` reaches the demand segment ``segment_name`` (no list = every segment)."""
+    return not shock.segments or segment_name in shock.segments
+
+
+def paused_trend_years(years: np.ndarray, shock) -> np.ndarray:
+    """Years of trend a trend-replacing ramp has used up by the middle of each calendar year:
+    clip(t + 1/2 - start, 0, programme length), programme length = 2 x diffusion_years."""
+    mid_year = np.asarray(years, dtype=float) + MID_YEAR
+    return np.clip(mid_year - _col(shock.year), 0.0, 2.0 * _col(shock.diffusion_years))
+
+
+def adoption_classes(years: np.ndarray, shocks, log_trend_rate=0.0) -> list[tuple[np.ndarray, np.ndarray]]:
     """The 2^K adoption classes as a list of ``(weight, log_multiplier)`` pairs.
 
     Calendar year t is evaluated at its middle, t + 1/2 (see ``MID_YEAR``).
@@ -62,6 +74,11 @@ def adoption_classes(years: np.ndarray, shocks) -> list[tuple[np.ndarray, np.nda
     efficiency multiplier; both broadcast to (n, T) but keep their smallest shape (a multiplier
     that does not change over time stays (n, 1)), which keeps large Monte Carlo runs light.
     Weights sum to 1 over the classes. With no shocks: one class of weight 1, multiplier 1.
+
+    A ramp with ``replaces_trend`` (the ECP in mode 'replace') is the algorithmic progress of
+    its programme: the classes that have it lose the trend's progress over the programme,
+    ``log_trend_rate`` (ln 2 / T_alg, an (n, 1) column) times :func:`paused_trend_years`, so
+    their useful work per FLOP grows by exactly the programme's gain over the programme.
     """
     mid_year = np.asarray(years, dtype=float) + MID_YEAR
     classes = [(np.ones((1, 1)), np.zeros((1, 1)))]
@@ -71,6 +88,8 @@ def adoption_classes(years: np.ndarray, shocks) -> list[tuple[np.ndarray, np.nda
         log_s = np.log(_col(shock.factor))
         if shock.shape == "ramp":  # all covered demand gains S^w(t)
             share, log_gain = phi, log_s * w
+            if getattr(shock, "replaces_trend", False):
+                log_gain = log_gain - np.asarray(log_trend_rate, float) * paused_trend_years(years, shock)
         else:  # a share phi * w(t) has adopted the full factor S
             share, log_gain = phi * w, log_s
         # Each existing class splits into "not adopted" and "adopted".

@@ -36,6 +36,8 @@ class Shock:
     diffusion_years: Num = _default("efficiency.shocks[].diffusion_years")
     shape: str = _default("efficiency.shocks[].shape")  # "logistic" or "ramp", see model.engine.efficiency
     label: str = ""
+    segments: tuple[str, ...] = ()  # names of the demand segments it applies to; () = all
+    replaces_trend: bool = False  # the trend of useful work per FLOP pauses while the shock ramps up
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,10 @@ class Segment:
     elasticity: Num
     efficiency_doubling_years: Num
     growth: Num
-    form: str = _default("demand.segments[].form")  # a curve of model.engine.demand.CURVES
+    form: str = "isoelastic"  # a curve of model.engine.demand.CURVES (scenarios default to budget-share)
     saturation_price: Num = _default("demand.saturation_price")
+    substitution: Num = _default("demand.substitution")  # sigma, 'budget-share' only
+    final_elasticity: Num = _default("demand.final_elasticity")  # eta, 'budget-share' only
 
 
 @dataclass(frozen=True)
@@ -67,16 +71,37 @@ class FFT:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The budget that 'budget-share' demand spends a share of (see :mod:`model.engine.demand`)."""
+
+    usd_bn: Num = _default("budget.usd_bn")  # in the base year
+    growth: Num = _default("budget.growth")  # per year, at constant prices
+
+
+@dataclass(frozen=True)
 class Supply:
-    capped: bool = _default("supply.capped")
-    capacity_growth: Num = _default("supply.capacity_growth")
-    headroom: Num = _default("supply.headroom")
+    """Supply of FLOP: perfectly elastic at the trend cost, or upward-sloping around the FLOP the
+    no-news path would buy, c = c_bar (F / F_bar)^(1 / elasticity) (see :mod:`model.engine.simulation`)."""
+
+    form: str = _default("supply.form")  # "elastic" or "upward-sloping"
+    elasticity: Num = _default("supply.elasticity")
+    expansion: Num = _default("supply.expansion")
+
+    @property
+    def sloped(self) -> bool:
+        return self.form == "upward-sloping"
 
 
 @dataclass(frozen=True)
 class ValueCapture:
+    """Nvidia's part of compute spend: a CES share of accelerator spend, and its margin."""
+
     accelerator_fraction: Num = _default("value_capture.accelerator_fraction")
     nvidia_share: Num = _default("value_capture.nvidia_share")
+    substitution: Num = _default("value_capture.substitution")
+    substitute_gain: Num = _default("value_capture.substitute_gain")
+    nvidia_margin: Num = _default("value_capture.nvidia_margin")
+    margin_drift: Num = _default("value_capture.margin_drift")
     nvidia_share_drift: Num = _default("value_capture.nvidia_share_drift")
 
 
@@ -100,7 +125,8 @@ class Params:
                     _default("demand.growth")),
         )
     )
-    persistence: Num = 0.0  # partial adjustment weight on last year's quantity (0 = none)
+    persistence: Num = 0.0  # weight on last year's deviation from the no-news path (0 = none)
+    budget: Budget = field(default_factory=Budget)
     supply: Supply = field(default_factory=Supply)
     value_capture: ValueCapture = field(default_factory=ValueCapture)
     fft: FFT | None = None
@@ -170,13 +196,16 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
             diffusion_years=_num(s.get("diffusion_years", 0.0)),
             shape=s.get("shape", "logistic"),
             label=s.get("label", ""),
+            segments=tuple(s.get("segments", ())),
         )
         for s in eff.get("shocks", ())
     )
     if kind == "ecp":
         ecp = values["ecp"]
         # The ECP gain accrues log-linearly over the programme: a ramp whose half-way point is
-        # half the programme length (see model.engine.efficiency.diffusion_weight).
+        # half the programme length (see model.engine.efficiency.diffusion_weight). In the
+        # default mode 'replace' the gain *is* the algorithmic progress of those years, so the
+        # trend pauses during the programme; 'add' stacks it on the trend (the old behaviour).
         shocks = shocks + (
             Shock(
                 year=_num(ecp["start"]),
@@ -185,36 +214,29 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
                 diffusion_years=_num(ecp["years"]) / 2.0,
                 shape="ramp",
                 label="ECP",
+                replaces_trend=ecp.get("mode", "replace") == "replace",
             ),
         )
     form = dem["form"]
+
+    def segment(s: Mapping[str, Any], name: str, share: Any, curve: str) -> Segment:
+        return Segment(
+            name=name,
+            share=_num(share),
+            elasticity=_num(_or(s.get("elasticity"), dem["elasticity"])),
+            efficiency_doubling_years=_num(_or(s.get("efficiency_doubling_years"), eff["doubling_years"])),
+            growth=_num(_or(s.get("growth"), dem["growth"])),
+            form=curve,
+            saturation_price=_num(_or(s.get("saturation_price"), dem["saturation_price"])),
+            substitution=_num(_or(s.get("substitution"), dem["substitution"])),
+            final_elasticity=_num(_or(s.get("final_elasticity"), dem["final_elasticity"])),
+        )
+
     if form == "segments":
-        segments = tuple(
-            Segment(
-                name=s["name"],
-                share=_num(s["share"]),
-                elasticity=_num(s["elasticity"]),
-                efficiency_doubling_years=_num(
-                    _or(s.get("efficiency_doubling_years"), eff["doubling_years"])
-                ),
-                growth=_num(_or(s.get("growth"), dem["growth"])),
-                form=s.get("form", "isoelastic"),
-                saturation_price=_num(_or(s.get("saturation_price"), dem["saturation_price"])),
-            )
-            for s in dem["segments"]
-        )
+        segments = tuple(segment(s, s["name"], s["share"], s.get("form", "budget-share"))
+                         for s in dem["segments"])
     else:
-        segments = (
-            Segment(
-                name="all",
-                share=1.0,
-                elasticity=_num(dem["elasticity"]),
-                efficiency_doubling_years=_num(eff["doubling_years"]),
-                growth=_num(dem["growth"]),
-                form=demand.curve_of_form(form),
-                saturation_price=_num(dem["saturation_price"]),
-            ),
-        )
+        segments = (segment({}, "all", 1.0, demand.curve_of_form(form)),)
     hw = values["hardware"]
     sup = values["supply"]
     vc = values["value_capture"]
@@ -233,17 +255,16 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
         ),
         shocks=shocks,
         segments=segments,
-        persistence=_num(dem["persistence"]) if form == "partial-adjustment" else 0.0,
+        persistence=_num(dem["persistence"]),
+        budget=Budget(usd_bn=_num(values["budget"]["usd_bn"]), growth=_num(values["budget"]["growth"])),
         supply=Supply(
-            capped=bool(sup["capped"]),
-            capacity_growth=_num(sup["capacity_growth"]),
-            headroom=_num(sup["headroom"]),
+            form=sup["form"],
+            elasticity=_num(sup["elasticity"]),
+            expansion=_num(sup["expansion"]),
         ),
-        value_capture=ValueCapture(
-            accelerator_fraction=_num(vc["accelerator_fraction"]),
-            nvidia_share=_num(vc["nvidia_share"]),
-            nvidia_share_drift=_num(vc["nvidia_share_drift"]),
-        ),
+        value_capture=ValueCapture(**{k: _num(vc[k]) for k in (
+            "accelerator_fraction", "nvidia_share", "substitution", "substitute_gain",
+            "nvidia_margin", "margin_drift", "nvidia_share_drift")}),
         fft=fft,
     )
 

@@ -20,7 +20,7 @@ from model.constants import SEED
 from model.engine import demand
 
 # Kinds of values.
-FLOAT, INT, STR, BOOL, TABLES = "float", "int", "str", "bool", "tables"
+FLOAT, INT, STR, BOOL, TABLES, NAMES = "float", "int", "str", "bool", "tables", "names"
 
 MAX_SHOCKS = 6  # each shock doubles the number of adoption classes (2**K), see model.engine.efficiency
 MAX_SEGMENTS = 8
@@ -54,6 +54,8 @@ class Field:
             return "a string"
         if self.kind == TABLES:
             return "an array of tables"
+        if self.kind == NAMES:
+            return "an array of names"
         lo = "-inf" if self.low is None else _fmt(self.low)
         hi = "inf" if self.high is None else _fmt(self.high)
         left = "(" if self.low_open or self.low is None else "["
@@ -79,6 +81,17 @@ def _fmt(x: float) -> str:
 H100_DENSE_BF16_FLOPS = 9.894e14  # H100 SXM dense BF16, Glenn Lockwood's notes (facts: gpu_h100_bf16)
 GPU_HOUR_USD = 2.0  # DeepSeek-V3 paper's rental assumption per H800-hour; H100 <$2/h late 2024
 UTILISATION = 0.40  # assumption: model-FLOP utilisation of rented accelerators
+# Demirer, Fradkin, Tadelis and Peng (NBER w34608, Dec 2025; facts: openrouter_elasticity): the one
+# published price elasticity of LLM demand, 1.11 in the short run. Published after the event, so
+# the as-of fits never read it; as a default it is the evidence a reader starts from.
+LLM_ELASTICITY = 1.1
+WORLD_GDP_2024_USD_BN = 110_060.0  # IMF WEO October 2024 (facts: world_gdp_2024_usd_bn)
+# IMF WEO October 2024 real world growth 3.2% (facts: world_real_growth_2025_pct) plus about 2%
+# dollar inflation (assumption: the Federal Reserve's target): nominal growth of about 5% a year.
+WORLD_GDP_GROWTH = 0.05
+# Nvidia FY2025 Q3 operating income / revenue = 21.869 / 35.082 (facts:
+# nvda_operating_income_fy2025_q3, nvda_revenue_fy2025_q3), the last quarter before the event.
+NVIDIA_OPERATING_MARGIN = 0.62
 
 
 FIELDS: tuple[Field, ...] = (
@@ -89,10 +102,10 @@ FIELDS: tuple[Field, ...] = (
     Field("type", STR, "standard", "",
           "Scenario type: 'standard' (trend and dated shocks), 'ecp' (a cumulative gain ramped over "
           "a period, see [ecp]) or 'fft' (a change of the cost exponent with users choosing problem "
-          "size, see [fft]).", "DESIGN.md section 2", choices=("standard", "ecp", "fft")),
+          "size, see [fft]).", "-", choices=("standard", "ecp", "fft")),
     # --- time -------------------------------------------------------------------------------
     Field("time.start", INT, 2024, "year", "Base year t0: prices are normalised to 1 and spend to "
-          "base.spend_usd_bn in this year.", "DESIGN.md section 2 (t0 = 2024)", low=1990, high=2100),
+          "base.spend_usd_bn in this year.", "the last full year before the event: its capex is the base spend", low=1990, high=2100),
     Field("time.end", INT, 2035, "year", "Last year simulated (inclusive).",
           "the book's horizon", low=1990, high=2200),
     # --- base year --------------------------------------------------------------------------
@@ -105,7 +118,8 @@ FIELDS: tuple[Field, ...] = (
     Field("hardware.doubling_years", FLOAT, 2.46, "years",
           "Doubling time of FLOP/s per dollar (Moore's-law price curve): cost per FLOP halves "
           "every this many years.",
-          "Epoch AI 2022, all GPUs 2006-2021: 2.46 yr (95% CI 2.24-2.72)",
+          "Epoch AI 2022, all GPUs 2006-2021: 2.46 yr (95% CI 2.24-2.72; facts: "
+          "epoch_gpu_price_perf_doubling_years_all)",
           low=0.1, high=100, random=True),
     Field("hardware.gpu_hour_usd", FLOAT, GPU_HOUR_USD, "USD per GPU-hour",
           "Rental price of one accelerator-hour in the base year (sets FLOP units only).",
@@ -141,6 +155,9 @@ FIELDS: tuple[Field, ...] = (
           "following an S-curve truncated to reach exactly 0 and 1) or 'ramp' (all covered demand "
           "gains the factor gradually, log-linearly in time).", "-", choices=("logistic", "ramp")),
     Field("efficiency.shocks[].label", STR, "", "", "Free text shown in tables.", "-"),
+    Field("efficiency.shocks[].segments", NAMES, (), "",
+          "Names of the demand segments the shock applies to (default: all). A training gain and "
+          "an inference price cut can go to different segments.", "-"),
     # --- ECP analogy ------------------------------------------------------------------------
     Field("ecp.gain", FLOAT, 60.0, "x",
           "Cumulative algorithmic gain over the period, over and above hardware.",
@@ -152,6 +169,12 @@ FIELDS: tuple[Field, ...] = (
           "Exascale Computing Project, 2016-2023", low=0, low_open=True, high=100),
     Field("ecp.coverage", FLOAT, 1.0, "share", "Share of demand the gain applies to.",
           "assumption", low=0, high=1, random=True),
+    Field("ecp.mode", STR, "replace", "",
+          "'replace': the programme's gain *is* the algorithmic progress of its years, so the "
+          "trend of useful work per FLOP pauses during the programme and useful work per FLOP grows "
+          "by exactly ecp.gain over it; 'add': the gain is stacked on the trend (double counting, "
+          "kept for comparison).", "the essay's '60X over and above hardware' is an algorithmic "
+          "gain, the same thing the trend measures", choices=("replace", "add")),
     # --- FFT analogy ------------------------------------------------------------------------
     Field("fft.year", FLOAT, 2025.0, "year", "When the fast algorithm appears.", "assumption",
           low=1990, high=2200),
@@ -175,36 +198,61 @@ FIELDS: tuple[Field, ...] = (
           "Largest feasible problem size (log2): memory, data or physics caps.", "assumption",
           low=1, high=200),
     # --- demand -----------------------------------------------------------------------------
-    Field("demand.form", STR, "isoelastic", "",
-          "Demand for useful work: 'isoelastic' U = D p^-eps; 'saturating' U = D/(1+(p/p_sat)^eps) "
-          "(elasticity falls as price falls); 'segments' (training, inference... each with its own "
-          "parameters); 'partial-adjustment' (isoelastic long run, lagged short run).",
-          "DESIGN.md section 2", choices=demand.FORMS),
-    Field("demand.elasticity", FLOAT, 1.2, "",
-          "Price elasticity of demand for useful work (for 'saturating' its upper bound, reached "
-          "at high prices; for 'partial-adjustment' the long-run value).",
-          "issue #2 example; bracketed by the inelastic (0.5) and jevons (1.5) scenarios",
+    Field("demand.form", STR, "budget-share", "",
+          "Demand for useful work: 'budget-share' (compute's CES share of a budget, see [budget]: "
+          "the elasticity falls from demand.substitution towards demand.final_elasticity as the "
+          "share rises, and spend never exceeds the budget); 'isoelastic' U = D p^-eps (unbounded; "
+          "for the identities); 'saturating' U = D/(1+(p/p_sat)^eps); 'segments' (training, "
+          "inference... each with its own curve and parameters).",
+          "budget share: Hicks-Marshall derived demand; Saunders (1992, 2000) on backfire",
+          choices=demand.FORMS),
+    Field("demand.elasticity", FLOAT, LLM_ELASTICITY, "",
+          "'isoelastic': the price elasticity of demand for useful work; 'saturating': its upper "
+          "bound, reached at high prices. Not used by 'budget-share' (see demand.substitution).",
+          "Demirer et al. 2025 (NBER w34608): 1.11 for LLM tokens (facts: openrouter_elasticity)",
           low=0, high=10, random=True),
+    Field("demand.substitution", FLOAT, LLM_ELASTICITY, "",
+          "'budget-share': elasticity of substitution sigma between compute and the other inputs "
+          "of the budget; the price elasticity while compute's share is small. Backfire needs "
+          "sigma > 1.",
+          "Demirer et al. 2025 (NBER w34608): 1.11 for LLM tokens, where the share is small "
+          "(facts: openrouter_elasticity)", low=0, low_open=True, high=10, random=True),
+    Field("demand.final_elasticity", FLOAT, 1.0, "",
+          "'budget-share': price elasticity eta of demand for what the budget buys; the price "
+          "elasticity of compute tends to it as compute's share rises. 1 = the budget does not "
+          "respond to its price index.",
+          "assumption: unit elasticity at the top (nominal spending out of GDP is stable when "
+          "its prices fall)", low=0, low_open=True, high=3, random=True),
     Field("demand.growth", FLOAT, 0.0, "per year",
-          "Growth of the demand shifter D(t) at constant price (adoption, new uses).",
+          "Growth of demand for compute at a constant price (adoption, new uses); with "
+          "'budget-share' the growth while compute's share is small.",
           "assumption (estimated jointly with the elasticity by `jevons calibrate`)",
           low=-0.9, high=10, random=True),
     Field("demand.saturation_price", FLOAT, 0.01, "x base-year price",
           "'saturating': price p_sat (relative to the base-year price) below which demand stops "
           "responding much.", "assumption", low=0, low_open=True, high=1e6, random=True),
-    Field("demand.persistence", FLOAT, 0.5, "",
-          "'partial-adjustment': weight lambda on last year's quantity; short-run elasticity is "
-          "(1 - lambda) x elasticity.", "assumption", low=0, high=1, high_open=True, random=True),
+    Field("demand.persistence", FLOAT, 0.0, "",
+          "Weight lambda of last year's deviation of quantities from the no-news path (any form): "
+          "a shock's first-year response is (1 - lambda) times its long-run response in logs; with "
+          "no news nothing changes. 0 = no lag.", "assumption: no lag unless a scenario sets one",
+          low=0, high=1, high_open=True, random=True),
     Field("demand.segments", TABLES, (), "", f"'segments': the parts of demand (at most {MAX_SEGMENTS}).", "-"),
     Field("demand.segments[].name", STR, None, "", "Segment name (unique).", "-", required=True),
     Field("demand.segments[].share", FLOAT, None, "share",
-          "Share of base-year spend; shares must sum to 1.", "-", low=0, low_open=True, high=1,
-          required=True),
-    Field("demand.segments[].form", STR, "isoelastic", "",
+          "Share of base-year spend (and, for 'budget-share', of the budget); shares must sum to 1.",
+          "-", low=0, low_open=True, high=1, required=True),
+    Field("demand.segments[].form", STR, "budget-share", "",
           "The segment's demand curve: " + " or ".join(repr(c) for c in demand.CURVES) + ".", "-",
           choices=tuple(demand.CURVES)),
-    Field("demand.segments[].elasticity", FLOAT, None, "", "Elasticity of this segment.", "-",
-          low=0, high=10, random=True, required=True),
+    Field("demand.segments[].elasticity", FLOAT, None, "",
+          "Elasticity of this segment ('isoelastic', 'saturating'; default demand.elasticity).", "-",
+          low=0, high=10, random=True),
+    Field("demand.segments[].substitution", FLOAT, None, "",
+          "Substitution elasticity of this segment ('budget-share'; default demand.substitution).",
+          "-", low=0, low_open=True, high=10, random=True),
+    Field("demand.segments[].final_elasticity", FLOAT, None, "",
+          "Final-demand elasticity of this segment ('budget-share'; default "
+          "demand.final_elasticity).", "-", low=0, low_open=True, high=3, random=True),
     Field("demand.segments[].efficiency_doubling_years", FLOAT, None, "years",
           "Algorithmic doubling time of this segment (default efficiency.doubling_years).", "-",
           low=0.05, high=100, random=True),
@@ -213,15 +261,31 @@ FIELDS: tuple[Field, ...] = (
     Field("demand.segments[].saturation_price", FLOAT, None, "x base-year price",
           "Saturation price if form = 'saturating' (default demand.saturation_price).", "-",
           low=0, low_open=True, high=1e6, random=True),
+    # --- budget -----------------------------------------------------------------------------
+    Field("budget.usd_bn", FLOAT, WORLD_GDP_2024_USD_BN, "USD bn",
+          "'budget-share': the budget in the base year that compute takes a share of; must exceed "
+          "base.spend_usd_bn.",
+          "world GDP 2024, IMF World Economic Outlook October 2024 (facts: world_gdp_2024_usd_bn)",
+          low=0, low_open=True, high=1e7, random=True),
+    Field("budget.growth", FLOAT, WORLD_GDP_GROWTH, "per year",
+          "'budget-share': growth of the budget at constant prices.",
+          "IMF WEO October 2024 real growth 3.2% (facts: world_real_growth_2025_pct) plus about 2% "
+          "inflation (assumption)", low=-0.5, high=1, random=True),
     # --- supply -----------------------------------------------------------------------------
-    Field("supply.capped", BOOL, False, "",
-          "Cap the FLOP that can be supplied; above the cap the price rises instead of volume.", "-"),
-    Field("supply.capacity_growth", FLOAT, 0.5, "per year",
-          "Maximum growth of deliverable FLOP per year (packaging, HBM, power).", "assumption",
-          low=-0.5, high=10, random=True),
-    Field("supply.headroom", FLOAT, 0.0, "share",
-          "Spare capacity in the base year, as a share of base-year FLOP demand.", "assumption",
-          low=0, high=10, random=True),
+    Field("supply.form", STR, "elastic", "",
+          "'elastic': FLOP are supplied at the trend cost, whatever the quantity; 'upward-sloping': "
+          "the cost of a FLOP rises with the FLOP bought relative to trend capacity (the FLOP the "
+          "no-news path would buy), c = c_bar (F / F_bar)^(1 / supply.elasticity); the markup is a "
+          "rent (scarcity_markup, scarcity_rent).", "-", choices=("elastic", "upward-sloping")),
+    Field("supply.elasticity", FLOAT, 1.0, "",
+          "'upward-sloping': price elasticity of FLOP supply eta_s (infinite = 'elastic').",
+          "assumption: packaging (CoWoS), HBM and power take one to two years to expand, so a "
+          "10% rise in FLOP bought above plan raises their price about 10%",
+          low=0, low_open=True, high=1e3, random=True),
+    Field("supply.expansion", FLOAT, 0.0, "",
+          "'upward-sloping': each year capacity grows by this times last year's log markup "
+          "(0 = capacity never responds; 1 = one year's markup is built away the next year).",
+          "assumption", low=0, high=1, random=True),
     # --- value capture ----------------------------------------------------------------------
     Field("value_capture.accelerator_fraction", FLOAT, 0.6, "share",
           "Share of compute spend that buys accelerators (the rest: buildings, power, network).",
@@ -232,9 +296,27 @@ FIELDS: tuple[Field, ...] = (
           "223 x 0.6 x 0.8 = 107 USD bn, close to FY2025 Q1-Q3 data-center revenue annualised "
           "(22.6 + 26.3 + 30.8) x 4/3 = 106 USD bn (NVIDIA releases)",
           low=0, high=1, random=True),
+    Field("value_capture.substitution", FLOAT, 2.0, "",
+          "Elasticity of substitution sigma_a between Nvidia's accelerators and the alternatives "
+          "(custom silicon: TPU, Trainium, MTIA, Maia; other GPUs) in their price per unit of "
+          "performance: Nvidia's spend share has odds proportional to its relative price^(1 - sigma_a).",
+          "assumption: close but imperfect substitutes (software lock-in to CUDA)",
+          low=0, low_open=True, high=20, random=True),
+    Field("value_capture.substitute_gain", FLOAT, 0.0, "per year",
+          "Yearly gain of the alternatives' performance per dollar relative to Nvidia's at a "
+          "constant margin (cheaper custom silicon moves spend away from Nvidia when sigma_a > 1).",
+          "assumption: no relative gain", low=-0.5, high=1, random=True),
+    Field("value_capture.nvidia_margin", FLOAT, NVIDIA_OPERATING_MARGIN, "share",
+          "Nvidia's operating margin on data-center revenue in the base year; its price is cost / "
+          "(1 - margin), so a margin squeeze lowers its relative price.",
+          "NVIDIA FY2025 Q3 operating income / revenue, 21.869 / 35.082 (facts: "
+          "nvda_operating_income_fy2025_q3)", low=0, high=0.95, random=True),
+    Field("value_capture.margin_drift", FLOAT, 0.0, "per year",
+          "Change of Nvidia's margin per year (kept within [0, 0.95]).", "assumption",
+          low=-0.2, high=0.2, random=True),
     Field("value_capture.nvidia_share_drift", FLOAT, 0.0, "per year",
-          "Change of Nvidia's share per year (custom silicon: TPU, Trainium, MTIA, Maia); the share "
-          "is kept within [0, 1].", "assumption", low=-0.5, high=0.5, random=True),
+          "A linear drift added to Nvidia's CES share per year (kept within [0, 1]); the price-based "
+          "channel is value_capture.substitute_gain.", "assumption", low=-0.5, high=0.5, random=True),
     # --- Monte Carlo ------------------------------------------------------------------------
     Field("montecarlo.draws", INT, 1, "", "Number of draws when the scenario has distributions "
           "(overridden by --draws).", "-", low=1, high=10**8),
@@ -290,8 +372,28 @@ OUTPUT_UNITS: dict[str, str] = {
     "price_per_useful_work": "index (base year = 1)",
     "useful_work": "index (base year = 1)",
     "cost_per_flop": "USD per FLOP",
-    "algorithmic_efficiency": "index (base year = 1)",
+    "useful_work_per_flop": "index (base year = 1)",
     "nvidia_dc_revenue": "USD bn",
+    "nvidia_share": "share",
+    "nvidia_margin": "share",
+    "budget": "USD bn",
+    "compute_share_of_budget": "share",
     "scarcity_markup": "x",
+    "scarcity_rent": "USD bn",
     "problem_size_log2": "log2(n)",
 }
+
+# Keys that were removed, with what to write instead (the loader's error names them).
+REMOVED_KEYS: dict[str, str] = {
+    "supply.capped": "the vertical FLOP cap was replaced by supply.form = 'upward-sloping' with "
+                     "supply.elasticity (the price of a FLOP rises with quantity above trend capacity)",
+    "supply.capacity_growth": "trend capacity is now the FLOP the no-news path buys; use "
+                              "supply.form = 'upward-sloping', supply.elasticity and supply.expansion",
+    "supply.headroom": "trend capacity is now the FLOP the no-news path buys; use "
+                       "supply.form = 'upward-sloping', supply.elasticity and supply.expansion",
+}
+
+
+def output_unit(variable: str) -> str:
+    """Unit of an output variable; ``compute_spend|<segment>`` has the unit of compute_spend."""
+    return OUTPUT_UNITS[variable.split("|", 1)[0]]

@@ -46,14 +46,18 @@ class Valuation:
     dc_value_share: Num = 0.878
     """Share of Nvidia's value from data-center cash flows: the data-center share of revenue in
     FY2025 Q3 (30.8 / 35.08 USD bn, NVIDIA results of 2024-11-20; facts nvidia.csv)."""
-    margin: Num = 0.55
-    """Operating margin on data-center revenue (assumption; it cancels in returns)."""
+    margin: Num = 0.62
+    """Operating margin on data-center revenue, used by :func:`present_value` when no margin
+    path is given; :func:`predicted_return` reads the engine's ``nvidia_margin`` path instead
+    (``value_capture.nvidia_margin``, same source), so news that moves the margin moves the
+    value. NVIDIA FY2025 Q3 operating income / revenue, 21.869 / 35.082 (facts:
+    nvda_operating_income_fy2025_q3). A constant margin cancels in returns."""
     horizon_end: int = 2035
     """Last year of explicit cash flows; the terminal value starts after it."""
 
 
 def present_value(years: np.ndarray, revenue: np.ndarray, valuation: Valuation,
-                  news_date: float = EVENT_YEAR) -> np.ndarray:
+                  news_date: float = EVENT_YEAR, margin: np.ndarray | None = None) -> np.ndarray:
     """Discounted value of the revenue path from the news date on (one value per draw).
 
     ``revenue`` has shape (n, T) over ``years``; years before the news year are sunk and
@@ -71,9 +75,12 @@ def present_value(years: np.ndarray, revenue: np.ndarray, valuation: Valuation,
     elapsed = years[use] - news_date + 0.5  # mid-year cash flows, discounted to the news date
     discount = (1.0 + r) ** (-elapsed)
     flows = revenue[:, use]
+    if margin is None:
+        flows = np.asarray(valuation.margin, dtype=float).reshape(-1, 1) * flows
+    else:  # a margin path (n|1, T) over ``years``
+        flows = np.broadcast_to(margin, revenue.shape)[:, use] * flows
     terminal = flows[:, -1:] * (1.0 + g) / (r - g) * discount[:, -1:]
-    margin = np.asarray(valuation.margin, dtype=float).reshape(-1, 1)
-    return (margin * ((flows * discount).sum(axis=1, keepdims=True) + terminal))[:, 0]
+    return ((flows * discount).sum(axis=1, keepdims=True) + terminal)[:, 0]
 
 
 def with_news(params: Params, factor: Num, coverage: Num, diffusion_years: Num = 1.0,
@@ -100,8 +107,12 @@ def predicted_return(pre: Params, post: Params, valuation: Valuation | None = No
         post = dataclasses.replace(post, end=valuation.horizon_end)
     before = simulate(pre)
     after = simulate(post)
-    ratio = (present_value(after.years, after.variables[variable], valuation, news_date)
-             / present_value(before.years, before.variables[variable], valuation, news_date))
+
+    def value(run):  # Nvidia's revenue is valued at the engine's margin path (share and margin move)
+        margin = run.variables["nvidia_margin"] if variable == "nvidia_dc_revenue" else None
+        return present_value(run.years, run.variables[variable], valuation, news_date, margin)
+
+    ratio = value(after) / value(before)
     weight = valuation.dc_value_share if exposure is None else exposure
     return np.asarray(weight, dtype=float) * (ratio - 1.0)
 

@@ -40,7 +40,7 @@ class ResultLike(Protocol):
 def unit_of(variable: str) -> str:
     """The unit of an output variable (schema.OUTPUT_UNITS)."""
     try:
-        return schema.OUTPUT_UNITS[variable]
+        return schema.output_unit(variable)
     except KeyError:
         raise KeyError(f"output variable {variable!r} has no unit in schema.OUTPUT_UNITS") from None
 
@@ -49,8 +49,9 @@ def ordered_variables(result: ResultLike, variables: Sequence[str] | None = None
     """The result's variables in schema.OUTPUT_UNITS order (optionally only ``variables``)."""
     names = [v for v in schema.OUTPUT_UNITS if v in result.variables]
     names += [v for v in result.variables if v not in schema.OUTPUT_UNITS]
-    if variables is not None:
-        names = [v for v in names if v in set(variables)]
+    if variables is not None:  # compute_spend selects its per-segment parts as well
+        wanted = set(variables)
+        names = [v for v in names if v in wanted or v.split("|", 1)[0] in wanted]
     return names
 
 

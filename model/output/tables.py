@@ -34,9 +34,14 @@ OUTPUT_DESCRIPTIONS: dict[str, str] = {
     "price_per_useful_work": "price of useful work p = c / a (times any scarcity markup)",
     "useful_work": "useful work demanded, U",
     "cost_per_flop": "price paid per FLOP, c (times any scarcity markup)",
-    "algorithmic_efficiency": "useful work per FLOP, a (demand-weighted across adopters)",
+    "useful_work_per_flop": "useful work per FLOP, a (demand-weighted across adopters)",
     "nvidia_dc_revenue": "Nvidia data-center revenue = share x accelerator fraction x spend",
-    "scarcity_markup": "price markup that clears a capacity cap (1 when the cap is slack)",
+    "nvidia_share": "Nvidia's CES share of accelerator spend",
+    "nvidia_margin": "Nvidia's operating margin on data-center revenue",
+    "budget": "the budget compute takes a share of ('budget-share' demand)",
+    "compute_share_of_budget": "compute spend / budget ('budget-share' demand)",
+    "scarcity_markup": "supply markup on the trend cost of a FLOP (upward-sloping supply; 1 on the no-news path)",
+    "scarcity_rent": "the part of compute spend that is a supply rent, X (1 - 1/markup)",
     "problem_size_log2": "log2 of the problem size users choose (FFT scenarios)",
 }
 
@@ -282,11 +287,26 @@ def scenario_table(results: Mapping[str, Result], variable: str, years: Sequence
 
 
 # --- the shipped scenarios ---------------------------------------------------------------------
+def _one_elasticity(form: str, values: Mapping[str, Any], fallback: Mapping[str, Any]) -> str:
+    """sigma (and eta when it is not 1) for 'budget-share', the elasticity for the other curves."""
+    def get(key):
+        value = values.get(key)
+        return fallback[key] if value is None else value
+    if form == "budget-share":
+        eta = get("final_elasticity")
+        text = f"σ {cell_text(get('substitution'))}"
+        return text if isinstance(eta, float | int) and eta == 1 else f"{text}, η {cell_text(eta)}"
+    return cell_text(get("elasticity"))
+
+
 def elasticity_text(demand: Mapping[str, Any]) -> str:
-    """A scenario's elasticity as a table shows it: per segment for ``segments``."""
+    """A scenario's elasticity as a table shows it: the substitution elasticity sigma (and the
+    final-demand elasticity eta when it is not 1) for 'budget-share' demand, the elasticity for
+    the other curves; per segment for ``segments``."""
     if demand["form"] == "segments":
-        return ", ".join(f"{s['name']} {cell_text(s['elasticity'])}" for s in demand["segments"])
-    return cell_text(demand["elasticity"])
+        return ", ".join(f"{s['name']} {_one_elasticity(s.get('form', 'budget-share'), s, demand)}"
+                         for s in demand["segments"])
+    return _one_elasticity(demand["form"], demand, demand)
 
 
 def scenario_overview(scenarios: Sequence) -> pd.DataFrame:
@@ -829,8 +849,12 @@ def ramp_closed_form_gap(scenario, result: Result, reference: Result) -> float:
     path (engine) and the closed form G^(w(t) (eps - 1))
     (:func:`model.engine.closed_forms.ramp_spend_ratio`)."""
     ecp = scenario.values["ecp"]
+    if scenario.values["demand"]["form"] != "isoelastic":
+        raise ValueError("the ramp's closed form is for isoelastic demand (--set demand.form=isoelastic)")
+    trend = scenario.values["efficiency"]["doubling_years"] if ecp["mode"] == "replace" else None
     closed = closed_forms.ramp_spend_ratio(result.years, ecp["gain"], ecp["start"], ecp["years"],
-                                           scenario.values["demand"]["elasticity"])
+                                           scenario.values["demand"]["elasticity"],
+                                           trend_doubling_years=trend)
     return max_relative_gap(spend_ratio(result, reference), closed)
 
 

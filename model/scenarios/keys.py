@@ -71,6 +71,9 @@ def describe(value: Any) -> str:
 
 
 def unknown_key_error(source: str, path: KeyPath, options: list[str], level: str) -> Exception:
+    dotted = ".".join(str(p) for p in path if not isinstance(p, int))
+    if dotted in schema.REMOVED_KEYS:
+        return scenario_error(source, display_key(path), f"was removed; allowed: {schema.REMOVED_KEYS[dotted]}")
     word = str(path[-1])
     hint = did_you_mean(word, options)
     if not hint:  # a key put in the wrong section: suggest where it lives

@@ -94,6 +94,30 @@ def check_cross_fields(values: dict[str, Any], origins: dict[str, str]) -> None:
                              "with demand.form = 'segments' (or clear them: "
                              "--set demand.segments=[])")
 
+    shocks = values["efficiency"].get("shocks", [])
+    segment_names = [s["name"] for s in segments] if demand["form"] == "segments" else ["all"]
+    for i, shock in enumerate(shocks):
+        for name in shock.get("segments", ()):
+            if name not in segment_names:
+                key = f"efficiency.shocks[{i}].segments"
+                raise scenario_error(where(key), key, f"shock {i} ({shock.get('label') or 'no label'}) "
+                                     f"names the unknown segment {name!r}; allowed: "
+                                     + ", ".join(repr(n) for n in segment_names)
+                                     + (" (the segments of demand.segments)" if demand["form"] == "segments"
+                                        else " (without demand.form = 'segments' the one segment is 'all')"))
+
+    forms = [s.get("form", "budget-share") for s in segments] if demand["form"] == "segments" else [demand["form"]]
+    if "budget-share" in forms:
+        budget, base = values["budget"]["usd_bn"], values["base"]["spend_usd_bn"]
+        if not isinstance(budget, Distribution) and not isinstance(base, Distribution):
+            bad = ~(np.asarray(budget, float) > np.asarray(base, float))
+            if np.any(bad):
+                raise scenario_error(where("budget.usd_bn"), "budget.usd_bn",
+                                     "not above base.spend_usd_bn: "
+                                     + _violations(bad, {"budget.usd_bn": budget, "base.spend_usd_bn": base})
+                                     + "; allowed: a budget above base-year compute spend "
+                                     "(compute is a share of it)")
+
     if values["type"] == "fft":
         fft = values["fft"]
         beta, k_old, k_new = fft["beta"], fft["kappa_old"], fft["kappa_new"]

@@ -8,7 +8,8 @@ import math
 from typing import Any
 
 from model.engine import schema
-from model.engine.schema import BOOL, FLOAT, INT, STR, TABLES, Field
+from model.engine import demand
+from model.engine.schema import BOOL, FLOAT, INT, NAMES, STR, TABLES, Field
 from model.scenarios.distributions import parse_distribution
 from model.scenarios.keys import (
     KeyPath,
@@ -28,6 +29,8 @@ def clean_value(value: Any, field: Field, path: KeyPath, source: str) -> Any:
     allowed = field.allowed()
     if field.kind == TABLES:
         return clean_tables(value, field, path, source)
+    if field.kind == NAMES:
+        return clean_names(value, field, key, source)
     if isinstance(value, dict):
         return parse_distribution(value, field, source, key)
     if field.kind in (FLOAT, INT):
@@ -50,6 +53,9 @@ def clean_value(value: Any, field: Field, path: KeyPath, source: str) -> Any:
         if not isinstance(value, str):
             raise scenario_error(source, key, f"expected a string, got {describe(value)}; "
                                  f"allowed: {allowed}")
+        if field.key == "demand.form" and value in demand.REMOVED_FORMS:
+            raise scenario_error(source, key, f"{value!r} was removed: {demand.REMOVED_FORMS[value]}; "
+                                 f"allowed: {allowed}")
         if field.choices and value not in field.choices:
             raise scenario_error(source, key, f"got {value!r}{did_you_mean(value, field.choices)}; "
                                  f"allowed: {allowed}")
@@ -60,6 +66,25 @@ def clean_value(value: Any, field: Field, path: KeyPath, source: str) -> Any:
                                  f"allowed: {allowed}")
         return value
     raise AssertionError(f"unknown kind {field.kind!r} in the schema")  # pragma: no cover
+
+
+MAX_NAMES = 8
+
+
+def clean_names(value: Any, field: Field, key: str, source: str) -> tuple[str, ...]:
+    """An array of distinct, non-empty names (at most ``MAX_NAMES``)."""
+    allowed = f"an array of at most {MAX_NAMES} distinct segment names, e.g. [\"training\"]"
+    if not isinstance(value, list):
+        raise scenario_error(source, key, f"expected an array of names, got {describe(value)}; "
+                             f"allowed: {allowed}")
+    if len(value) > MAX_NAMES:
+        raise scenario_error(source, key, f"{len(value)} names given; allowed: {allowed}")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise scenario_error(source, key, f"expected a name, got {describe(item)}; allowed: {allowed}")
+    if len(set(value)) < len(value):
+        raise scenario_error(source, key, f"a name is repeated; allowed: {allowed}")
+    return tuple(value)
 
 
 def clean_item(item: Any, table: Field, path: KeyPath, source: str) -> dict[str, Any]:
