@@ -175,7 +175,7 @@ def test_sample_values_keeps_scalars_and_replaces_distributions():
     ({"dist": "normal", "mean": 1, "sd": "x"}, ELASTICITY, "allowed: a finite number"),
     ({"dist": "normal", "mean": math.nan, "sd": 1}, ELASTICITY, "allowed: a finite number"),
     ({"dist": "normal", "mean": 12, "sd": 1}, ELASTICITY, "mean = 12 is outside"),
-    ({"dist": "lognormal", "median": 1, "sigma": -1}, ELASTICITY, "sigma > 0"),
+    ({"dist": "lognormal", "median": 1, "sigma": -1}, ELASTICITY, "0 < sigma <= 5"),
     ({"dist": "lognormal", "median": 0.1, "sigma": 0.1}, GROWTH, "only for keys whose range is positive"),
     ({"dist": "uniform", "low": 1, "high": 1}, ELASTICITY, "low < high"),
     ({"dist": "uniform", "low": 0.5, "high": 1.5}, COVERAGE, "high = 1.5 is outside"),

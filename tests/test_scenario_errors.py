@@ -251,3 +251,42 @@ def test_show_uses_the_same_contract(tmp_path):
     path.write_text("[hardware]\ndoubling_yrs = 2\n")
     assert_one_line_error(run_cli("show", str(path)), f"error: {path}: hardware.doubling_yrs: "
                           "unknown key (did you mean 'doubling_years'?)")
+
+
+# --- numbers are finite or refused ---------------------------------------------------------------
+
+
+def test_an_overflowing_run_is_one_error_naming_its_drivers(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("run", "deepseek", "--set", "demand.form=isoelastic", "--set", "demand.elasticity=10",
+                     "--set", "efficiency.doubling_years=0.05", "--out", str(out))
+    assert_one_line_error(result, "the outputs are not finite", "demand.elasticity = 10",
+                          "efficiency.doubling_years = 0.05", "; allowed: ")
+    assert "RuntimeWarning" not in result.stderr
+    assert not out.exists()
+
+
+def test_an_overflowing_sweep_is_refused_too(tmp_path):
+    result = run_cli("sweep", "deepseek", "--set", "demand.form=isoelastic", "--set",
+                     "efficiency.doubling_years=0.05", "--grid", "demand.elasticity=1:10:3",
+                     "--out", str(tmp_path / "out"))
+    assert_one_line_error(result, "the outputs are not finite", "; allowed: ")
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ('demand.growth={dist="normal",mean=0,sd=1e20}', "sd = 1e+20 is wider than 100 x the key's range"),
+    ('demand.substitution={dist="lognormal",median=1,sigma=40}', "sigma = 40"),
+])
+def test_distributions_whose_spread_breaks_floating_point_are_refused(spec, fragment, tmp_path):
+    result = run_cli("run", "montecarlo", "--draws", "10", "--set", spec, "--out", str(tmp_path / "o"))
+    assert_one_line_error(result, fragment, "; allowed: ")
+
+
+def test_show_cuts_long_values_and_escapes_control_characters(tmp_path):
+    path = tmp_path / "long.toml"
+    path.write_text('description = "' + "x" * 50_000 + '\\u001b[31m"\n')
+    result = run_cli("show", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 1000  # not 50,000
+    assert "(50,008 characters)" in result.stdout

@@ -266,6 +266,20 @@ def cmd_list(args) -> int:
     return 0
 
 
+SHOW_WIDTH = 60  # longest value `jevons show` prints in full
+
+
+def shown(text: str, width: int = SHOW_WIDTH) -> str:
+    """A value as `show` prints it: control characters escaped, and cut to ``width``
+    characters with its length when longer (so a long description cannot flood the table)."""
+    from model.scenarios.files import printable
+
+    text = printable(text)
+    if len(text) <= width:
+        return text
+    return f"{text[:width - 25]}... ({len(text):,} characters)"
+
+
 def _show_rows(scenario) -> list[list[str]]:
     from model.output.tables import cell_text
 
@@ -273,7 +287,7 @@ def _show_rows(scenario) -> list[list[str]]:
     rows = []
 
     def add(key: str, field, value) -> None:
-        rows.append([key, cell_text(value), field.unit, origins.get(key, "default"), field.source])
+        rows.append([key, shown(cell_text(value)), field.unit, origins.get(key, "default"), field.source])
 
     for field in schema.FIELDS:
         if "[]" in field.key or field.key == "extends":
@@ -302,6 +316,6 @@ def cmd_show(args) -> int:
     chain = " <- ".join(file_label(p) for p in scenario.chain)
     print(f"{scenario.name}: {chain}")
     if scenario.description:
-        print(scenario.description)
+        print(shown(scenario.description, 200))
     print(_table([["key", "value", "unit", "from", "source"], *_show_rows(scenario)]))
     return 0

@@ -95,6 +95,13 @@ def simulate(params: Params, chunk_size: int = CHUNK_SIZE,
 
 
 def _simulate_block(params: Params, years: np.ndarray, n: int | None = None) -> dict[str, np.ndarray]:
+    # Overflow is not an engine error: the runner refuses non-finite outputs and names the
+    # inputs (model.scenarios.runs.check_finite), so the warnings would only be noise.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _block(params, years, n)
+
+
+def _block(params: Params, years: np.ndarray, n: int | None) -> dict[str, np.ndarray]:
     n = params.n_draws if n is None else n
     t = years - params.start
     if params.type == "fft":

@@ -69,6 +69,14 @@ def _bounds(field: Field) -> tuple[float, float]:
     return lo, hi
 
 
+MAX_SPREAD = 100.0  # a normal's sd, at most this many times the key's range
+MAX_LOG_SIGMA = 5.0  # a lognormal's sigma: e^(5 x 8) at eight sigmas is still finite
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
 def parse_distribution(spec: Mapping[str, Any], field: Field, source: str, key: str) -> Distribution:
     """Validate an inline table such as ``{ dist = "normal", mean = 2.46, sd = 0.12 }``.
 
@@ -128,12 +136,22 @@ def parse_distribution(spec: Mapping[str, Any], field: Field, source: str, key: 
 
     if dist == "normal":
         need(values["sd"] > 0, f"sd = {values['sd']:g}", "sd > 0")
+        lo, hi = _bounds(field)
+        if math.isfinite(hi - lo):  # wider, the truncated normal is a uniform and floating point breaks
+            need(values["sd"] <= MAX_SPREAD * (hi - lo),
+                 f"sd = {values['sd']:g} is wider than {MAX_SPREAD:g} x the key's range ({_fmt(lo)} to {_fmt(hi)})",
+                 f"sd <= {MAX_SPREAD * (hi - lo):g} (for a flat belief over the range use dist = 'uniform')")
+        else:
+            need(values["sd"] <= MAX_SPREAD * max(1.0, abs(values["mean"])),
+                 f"sd = {values['sd']:g} is wider than {MAX_SPREAD:g} x max(1, |mean|)",
+                 f"sd <= {MAX_SPREAD * max(1.0, abs(values['mean'])):g}")
         inside("mean")
     elif dist == "lognormal":
         lo, _ = _bounds(field)
         need(lo >= 0, "the key may take values <= 0",
              "lognormal only for keys whose range is positive (use normal, uniform or triangular)")
-        need(values["sigma"] > 0, f"sigma = {values['sigma']:g}", "sigma > 0")
+        need(0 < values["sigma"] <= MAX_LOG_SIGMA, f"sigma = {values['sigma']:g}",
+             f"0 < sigma <= {MAX_LOG_SIGMA:g} (a wider lognormal spans more than floating point holds)")
         need(values["median"] > 0, f"median = {values['median']:g}", "median > 0")
         inside("median")
     elif dist == "uniform":

@@ -209,6 +209,38 @@ def simulate_values(values: dict[str, Any], n: int, chunk_draws: int = CHUNK_DRA
     return result
 
 
+# The keys that set how far prices and spend move, named when an output is not finite.
+_DRIVERS = ("demand.elasticity", "demand.substitution", "demand.growth", "efficiency.doubling_years",
+            "hardware.doubling_years", "time.end")
+
+
+def _at(values: dict[str, Any], key: str, draw: int) -> Any:
+    node: Any = values
+    for part in key.split("."):
+        node = node[part]
+    return node[draw] if isinstance(node, np.ndarray) and node.ndim else node
+
+
+def check_finite(result: Result, values: dict[str, Any], scenario: Scenario) -> None:
+    """Refuse a run whose outputs overflowed (inf) or are undefined (nan), naming the first
+    variable, year and draw and the inputs that drive it; the engine is finite for every
+    scenario that keeps prices and spend within floating point."""
+    for name, array in result.variables.items():
+        bad = ~np.isfinite(array)
+        if not bad.any():
+            continue
+        draw, col = (int(i) for i in np.argwhere(bad)[0])
+        drivers = ", ".join(f"{k} = {_at(values, k, draw):g}" for k in _DRIVERS
+                            if isinstance(_at(values, k, draw), int | float | np.floating))
+        form = values["demand"]["form"]
+        raise scenario_error(scenario.label, None,
+                             f"the outputs are not finite ({name} is {array[draw, col]} in "
+                             f"{int(result.years[col])}, draw {draw}, in {int(bad.sum())} cells) with "
+                             f"demand.form = '{form}', {drivers}; allowed: inputs that keep every output "
+                             "finite (a lower elasticity, longer doubling times, an earlier time.end, or "
+                             "demand.form = 'budget-share', whose spend is bounded by its budget)")
+
+
 def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None = None,
                  chunk_draws: int = CHUNK_DRAWS, progress: bool | None = None) -> Run:
     """Sample the scenario's distributions and run the engine on every draw."""
@@ -216,6 +248,7 @@ def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None 
     check_memory(n, _n_years(scenario.values))
     values = sample(scenario, n, seed)
     result = simulate_values(values, n, chunk_draws=chunk_draws, progress=progress)
+    check_finite(result, values, scenario)
     return Run(scenario=scenario, values=values, result=result, n_draws=result.n_draws,
                seed=seed, note=note)
 
@@ -256,5 +289,6 @@ def run_sweep(scenario: Scenario, grids: Sequence[Grid]) -> Sweep:
     result = simulate(params_from_values(values))
     if result.n_draws != len(points):  # a bug, not a user error
         raise RuntimeError(f"engine returned {result.n_draws} draws for {len(points)} grid points")
+    check_finite(result, values, scenario)
     return Sweep(scenario=scenario, grids=tuple(grids), points=points, values=values,
                  result=result)
