@@ -130,6 +130,13 @@ def budget_share_elasticity(share, substitution, final_elasticity):
 
 
 def _budget_logs(log_price, shape: Shape):
+    eta = np.asarray(shape.final_elasticity, float)
+    if np.all(eta == 1.0):  # the budget does not respond to prices: no price index needed
+        log_odds = np.asarray(shape.log_odds, float)
+        z = (1.0 - np.asarray(shape.substitution, float)) * log_price
+        # s / s_bar = e^z / ((1 - s_bar) + s_bar e^z) = (1 + e^-lo) / (1 + e^(-lo - z))
+        log_spend = np.logaddexp(0.0, -log_odds) - np.logaddexp(0.0, -log_odds - z)
+        return np.exp(log_spend - log_price), np.exp(log_spend), 1.0
     log_share, log_p_index = budget_share_logs(log_price, shape.substitution,
                                                shape.final_elasticity, shape.log_odds)
     log_budget = (1.0 - np.asarray(shape.final_elasticity, float)) * log_p_index  # ln B / B_bar

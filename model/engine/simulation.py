@@ -49,7 +49,7 @@ USD_PER_BN = 1e9
 CHUNK_SIZE = 2**16  # draws per block: about 6 MB per (block, year) array
 _LOG_MARKUP_MAX = np.log(1e6)  # the supply markup is searched in [1e-6, 1e6]
 _SOLVER_STEPS = 60
-_SOLVER_TOLERANCE = 1e-12
+_SOLVER_TOLERANCE = 1e-11
 
 
 @dataclass(frozen=True)
@@ -256,8 +256,8 @@ def _evaluate(segments, log_m, idx, lam, previous, no_news) -> tuple[_Year, list
 def _solve_markup(gap: Callable, shape, slope0) -> np.ndarray:
     """The log markup m with gap(m) = 0, gap decreasing in m (one root), vectorised.
 
-    A secant iteration started from 0 with the slope ``-slope0`` (exact in one step for
-    isoelastic demand), kept inside a bracket that shrinks as signs are learned (so it cannot
+    A secant iteration started from 0 with the slope ``-slope0`` (a number, or a function called
+    after the first evaluation; exact in one step for isoelastic demand), kept inside a bracket that shrinks as signs are learned (so it cannot
     diverge), with bisection when a step leaves the bracket.
     """
     lo = np.full(shape, -_LOG_MARKUP_MAX)
@@ -266,6 +266,8 @@ def _solve_markup(gap: Callable, shape, slope0) -> np.ndarray:
     g0 = gap(m0)
     lo = np.where(g0 > 0, m0, lo)
     hi = np.where(g0 > 0, hi, m0)
+    if callable(slope0):  # a slope read from the evaluation at 0 (e.g. the elasticity at the share)
+        slope0 = slope0()
     m1 = np.clip(m0 + g0 / slope0, lo, hi)
     for _ in range(_SOLVER_STEPS):
         g1 = gap(m1)
@@ -293,13 +295,13 @@ def _simulate_standard(params: Params, years, t) -> dict[str, np.ndarray]:
     supply = params.supply
     sloped = supply.sloped
     expanding = sloped and bool(np.any(_col(supply.expansion) > 0))
-    no_news = [seg.no_news() for seg in segments]
 
     if not sloped and not lagged:
         year, _ = _evaluate(segments, 0.0, slice(None), None, None, None)
         useful, spend, budget = year.useful, year.spend, year.budget
         log_markup = np.zeros((1, 1))
     else:
+        no_news = [seg.no_news() for seg in segments]  # the path that lags and supply act around
         useful, spend, budget, log_markup = _simulate_dynamic(
             params, segments, no_news, rel_cost, lam if lagged else None, expanding, n, T)
 
@@ -349,19 +351,34 @@ def _simulate_dynamic(params, segments, no_news, rel_cost, lam, expanding, n, T)
         nn = [(_take(u, idx), _take(x, idx)) for u, x in no_news]
         return _evaluate(segments, log_m, idx, lam, previous, nn)
 
+    last = {}  # the latest evaluation, reused when the solver stops on it
+
     def solve(idx, previous, log_capacity):
         cost = rel_cost[:, idx]
 
         def gap(log_m):  # ln F(m) - ln F_bar - eta_s ln m: decreasing in ln m
-            year, _ = year_at(log_m, idx, previous)
+            year, deviations = year_at(log_m, idx, previous)
+            last.update(m=log_m, year=year, deviations=deviations)
             return np.log(sum(year.spend) / (np.exp(log_m) * cost)) - log_capacity - eta_s * log_m
 
-        return _solve_markup(gap, cost.shape, slope0)
+        def slope_at_zero():  # eta_s + the Hicks-Marshall elasticity at the no-markup share
+            year = last["year"]
+            if first.curve.bounded and all(b is not None for b in year.budget):
+                share = sum(year.spend) / sum(year.budget)
+                return eta_s + (1.0 - share) * first.shape.substitution + share * first.shape.final_elasticity
+            return slope0
+
+        return _solve_markup(gap, cost.shape, slope_at_zero)
+
+    def evaluated(log_m, idx, previous):
+        if last.get("m") is log_m:
+            return last["year"], last["deviations"]
+        return year_at(log_m, idx, previous)
 
     if lam is None and not expanding:  # every year at once (only reached with sloped supply)
         full = slice(0, T)
         log_m = solve(full, None, log_flop_trend)
-        year, _ = year_at(log_m, full, None)
+        year, _ = evaluated(log_m, full, None)
         return year.useful, year.spend, year.budget, np.broadcast_to(log_m, (n, T))
 
     useful = [np.zeros((n, T)) for _ in segments]
@@ -373,7 +390,7 @@ def _simulate_dynamic(params, segments, no_news, rel_cost, lam, expanding, n, T)
     for i in range(T):  # a year depends on the year before; draws stay vectorised
         idx = slice(i, i + 1)
         log_m = solve(idx, previous, log_flop_trend[:, idx] + extra) if sloped else np.zeros((n, 1))
-        year, previous = year_at(log_m, idx, previous)
+        year, previous = evaluated(log_m, idx, previous) if sloped else year_at(log_m, idx, previous)
         for k in range(len(segments)):
             useful[k][:, idx] = year.useful[k]
             spend[k][:, idx] = year.spend[k]

@@ -126,8 +126,10 @@ def summary_frame(result: ResultLike, scenario: str, variables: Sequence[str] | 
         # contiguous memory.
         by_year = np.ascontiguousarray(np.asarray(result.variables[name], dtype=np.float64)[:, mask].T)
         stats["mean"].append(by_year.mean(axis=1))
-        # by_year is our own copy, so the partition may work in place (no second copy).
-        quantiles = np.quantile(by_year, probs, axis=1, overwrite_input=True)
+        if (by_year == by_year[:, :1]).all():  # the same in every draw: no partition needed
+            quantiles = np.repeat(by_year[:, :1].T, len(probs), axis=0)
+        else:  # by_year is our own copy, so the partition may work in place (no second copy)
+            quantiles = np.quantile(by_year, probs, axis=1, overwrite_input=True)
         for q, row in zip(QUANTILES, quantiles, strict=True):
             stats[q].append(row)
     for column, rows in stats.items():
