@@ -3,7 +3,7 @@
 The public API, so that a notebook needs one import line::
 
     import model
-    run = model.run_scenario(model.load_scenario("deepseek", overrides=["demand.elasticity=0.8"]))
+    run = model.run_scenario(model.load_scenario("deepseek", overrides=["demand.substitution=0.8"]))
     run.result.variables["compute_spend"]          # draws x years, USD bn
     calibration = model.fit(as_of="2025-02-10")    # uses nothing dated after 10 February 2025
     print(calibration.summary())

@@ -223,7 +223,7 @@ def test_sweep_overrides_a_distribution_but_other_distributions_are_errors(tmp_p
 
 def test_big_sweep_truncates_the_table(tmp_path):
     out = tmp_path / "out"
-    result = run_cli("sweep", "deepseek", "--grid", "demand.elasticity=0:3:0.01",
+    result = run_cli("sweep", "deepseek", "--grid", "demand.substitution=0.01:3.01:0.01",
                      "--variables", "compute_spend", "--years", "2035", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "(281 more rows in results.csv)" in result.stdout

@@ -40,10 +40,10 @@ def test_importing_the_package_or_the_cli_loads_no_fit():
 
 
 def test_one_import_line_runs_a_scenario():
-    run = model.run_scenario(model.load_scenario("deepseek", overrides=["demand.elasticity=0.8"]))
+    run = model.run_scenario(model.load_scenario("deepseek", overrides=["demand.substitution=0.8"]))
     spend = run.result.variables["compute_spend"]
     assert spend.shape == (1, run.result.years.size) and (spend > 0).all()
     sweep = model.run_sweep(model.load_scenario("deepseek"),
-                            [model.parse_grid("demand.elasticity=0.5:1.5:0.5",
+                            [model.parse_grid("demand.substitution=0.5:1.5:0.5",
                                               model.load_scenario("deepseek"))])
     assert sweep.result.n_draws == 3

@@ -107,10 +107,10 @@ def test_a_run_writes_a_manifest_naming_its_files_and_inputs(tmp_path):
     from model.io import sha256_file
 
     out = tmp_path / "r"
-    assert run_cli("run", "deepseek", "--set", "demand.elasticity=0.8", "--out", str(out)).returncode == 0
+    assert run_cli("run", "deepseek", "--set", "demand.substitution=0.8", "--out", str(out)).returncode == 0
     doc = _manifest(out)
     assert doc["files"] == {n: sha256_file(out / n) for n in ("results.csv", "summary.csv")}
-    assert doc["meta"]["overrides"] == ["demand.elasticity=0.8"]
+    assert doc["meta"]["overrides"] == ["demand.substitution=0.8"]
     assert any(k.endswith("deepseek.toml") for k in doc["meta"]["files"])
     assert not list(tmp_path.glob(".*jevons-staging*"))  # no staging folder left behind
 

@@ -143,6 +143,6 @@ def test_parameter_table_points_to_the_file_for_non_default_values():
     assert rows.loc["efficiency.shocks[0].coverage", "source"] == "comment in scenarios/montecarlo.toml"
     # a value equal to the schema default keeps the schema's source
     assert rows.loc["base.spend_usd_bn", "source"] == schema.BY_KEY["base.spend_usd_bn"].source
-    rows = report.parameter_table(load_scenario("baseline", ["demand.elasticity=0.7"])).set_index("key")
-    assert rows.loc["demand.elasticity", "set in"] == "--set demand.elasticity"
-    assert rows.loc["demand.elasticity", "source"] == "user override"
+    rows = report.parameter_table(load_scenario("baseline", ["demand.substitution=0.7"])).set_index("key")
+    assert rows.loc["demand.substitution", "set in"] == "--set demand.substitution"
+    assert rows.loc["demand.substitution", "source"] == "user override"

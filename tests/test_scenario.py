@@ -210,13 +210,13 @@ def test_overrides_set_keys_items_and_whole_arrays():
     cleared = load_scenario("segments", ["demand.form=isoelastic", "demand.segments=[]",
                                          "efficiency.shocks=[]"])
     assert cleared.values["demand"]["segments"] == []
-    later = load_scenario("baseline", ["demand.elasticity=0.5", "demand.elasticity=0.7"])
-    assert later.values["demand"]["elasticity"] == 0.7  # applied in order
+    later = load_scenario("baseline", ["demand.substitution=0.5", "demand.substitution=0.7"])
+    assert later.values["demand"]["substitution"] == 0.7  # applied in order
 
 
 def test_an_override_can_set_a_distribution():
-    s = load_scenario("deepseek", ["demand.elasticity={ dist = 'uniform', low = 0.5, high = 1.5 }"])
-    assert s.distributions == {"demand.elasticity": Distribution("uniform", (0.5, 1.5))}
+    s = load_scenario("deepseek", ["demand.substitution={ dist = 'uniform', low = 0.5, high = 1.5 }"])
+    assert s.distributions == {"demand.substitution": Distribution("uniform", (0.5, 1.5))}
 
 
 # --- types, defaults -----------------------------------------------------------------------------

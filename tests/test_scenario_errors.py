@@ -290,3 +290,23 @@ def test_show_cuts_long_values_and_escapes_control_characters(tmp_path):
     assert "\x1b" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) < 1000  # not 50,000
     assert "(50,008 characters)" in result.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["run", "deepseek", "--set", "demand.elasticity=0.8"],
+     "--set demand.elasticity: is not used by demand.form = 'budget-share'; allowed: demand.substitution"),
+    (["sweep", "deepseek", "--grid", "demand.elasticity=0.5:1:0.5"],
+     "--grid demand.elasticity: is not used by demand.form = 'budget-share'"),
+    (["run", "saturating", "--set", "demand.substitution=1.3"],
+     "--set demand.substitution: is not used by demand.form = 'saturating'; allowed: demand.elasticity"),
+])
+def test_a_command_line_value_the_demand_form_does_not_use_is_refused(args, fragment, tmp_path):
+    result = run_cli(*args, "--out", str(tmp_path / "o"))
+    assert_one_line_error(result, fragment)
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_same_value_is_used_once_the_form_uses_it(tmp_path):
+    result = run_cli("run", "deepseek", "--set", "demand.form=isoelastic", "--set",
+                     "demand.elasticity=0.8", "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr

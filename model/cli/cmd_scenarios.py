@@ -57,7 +57,7 @@ def register(subparsers) -> None:
 def _scenario_args(parser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="a name in scenarios/ or a path")
     parser.add_argument("--set", action="append", default=[], dest="overrides",
-                        metavar="KEY=VALUE", help="override a key, e.g. demand.elasticity=1.5 or "
+                        metavar="KEY=VALUE", help="override a key, e.g. demand.substitution=1.5 or "
                         "efficiency.shocks.0.factor=20 (repeatable)")
 
 

@@ -868,9 +868,12 @@ def shipped_runs() -> dict[str, Any]:
 
 def elasticity_shock_path(scenario: str, elasticity: float, factor: float,
                           variable: str = "compute_spend") -> np.ndarray:
-    """One draw of ``variable`` for a shipped scenario rerun with ``demand.elasticity`` and the
+    """One draw of ``variable`` for a shipped scenario rerun with its elasticity
+    (``demand.substitution`` for budget-share demand, ``demand.elasticity`` otherwise) and the
     first shock's factor overridden (what the scenarios chapter's sliders move)."""
-    return overridden_path(scenario, [f"demand.elasticity={elasticity}",
+    form = load_scenario(scenario).values["demand"]["form"]
+    key = "demand.substitution" if form == "budget-share" else "demand.elasticity"
+    return overridden_path(scenario, [f"{key}={elasticity}",
                                       f"efficiency.shocks[0].factor={factor}"], variable)
 
 

@@ -47,7 +47,7 @@ def apply_override(values: dict[str, Any], origins: dict[str, str], identity: di
     """Apply one ``KEY=VALUE`` override in place (``identity`` holds name and description)."""
     if "=" not in text:
         raise scenario_error(f"--set {text.strip()}", None, "expected KEY=VALUE; "
-                             "allowed: e.g. --set demand.elasticity=1.5")
+                             "allowed: e.g. --set demand.substitution=1.5")
     key_text, raw = text.split("=", 1)
     path = parse_key(key_text, f"--set {key_text.strip()}")
     source = f"--set {display_key(path)}"
@@ -95,7 +95,7 @@ def _decimal(text: str, name: str, source: str) -> Decimal:
     if value is None or not value.is_finite():
         raise scenario_error(source, None, f"{name} {text.strip()!r} is not a finite number; "
                              "allowed: KEY=START:STOP:STEP with numbers, e.g. "
-                             "demand.elasticity=0.5:2:0.25")
+                             "demand.substitution=0.5:2:0.25")
     if value != 0 and not -DECIMAL_EXPONENT <= value.adjusted() <= DECIMAL_EXPONENT:
         raise scenario_error(source, None, f"{name} {text.strip()!r} is outside floating-point "
                              f"range; allowed: 0 or a magnitude from 1e-{DECIMAL_EXPONENT} to "
@@ -121,7 +121,7 @@ def grid_values(start: Decimal, stop: Decimal, step: Decimal) -> np.ndarray:
 def parse_grid(text: str, scenario: Any) -> Grid:
     """Parse and check ``KEY=START:STOP:STEP`` against a scenario (a
     :class:`~model.scenarios.scenario.Scenario`) and the schema."""
-    syntax = "allowed: KEY=START:STOP:STEP, e.g. --grid demand.elasticity=0.5:2:0.25"
+    syntax = "allowed: KEY=START:STOP:STEP, e.g. --grid demand.substitution=0.5:2:0.25"
     if "=" not in text:
         raise scenario_error(f"--grid {text.strip()}", None, f"expected KEY=START:STOP:STEP; {syntax}")
     key_text, spec = text.split("=", 1)

@@ -94,6 +94,22 @@ def check_cross_fields(values: dict[str, Any], origins: dict[str, str]) -> None:
                              "with demand.form = 'segments' (or clear them: "
                              "--set demand.segments=[])")
 
+    # A value given on the command line is never silently unused: the keys of one demand curve
+    # set (--set, --grid) while the scenario runs another are refused, naming the key to use.
+    unused = {"budget-share": {"demand.elasticity": "demand.substitution (sigma, the elasticity "
+                                                    "while compute's share is small)",
+                               "demand.saturation_price": "--set demand.form=saturating first"},
+              "isoelastic": {"demand.substitution": "demand.elasticity",
+                             "demand.final_elasticity": "--set demand.form=budget-share first",
+                             "demand.saturation_price": "--set demand.form=saturating first"},
+              "saturating": {"demand.substitution": "demand.elasticity",
+                             "demand.final_elasticity": "--set demand.form=budget-share first"}}
+    for key, instead in unused.get(demand["form"], {}).items():
+        origin = where(key)
+        if origin.startswith(("--set", "--grid")):
+            raise scenario_error(origin, key, f"is not used by demand.form = '{demand['form']}'; "
+                                 f"allowed: {instead}")
+
     shocks = values["efficiency"].get("shocks", [])
     segment_names = [s["name"] for s in segments] if demand["form"] == "segments" else ["all"]
     for i, shock in enumerate(shocks):
