@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from model.output.plotting.style import (
     EVIDENCE_COLOURS,
     ROLE_COLOURS,
+    SCENARIO_COLOURS,
     figure,
     legend_below,
     log_axis,
@@ -79,20 +80,6 @@ def saturating_elasticity(curves: pd.DataFrame, ax=None):
     return ax
 
 
-def segment_spend(spend: pd.DataFrame, ax=None):
-    """Compute spend by segment and in total (a :func:`model.output.tables.segment_spend`
-    frame; the ``total`` column is drawn in the reference colour)."""
-    ax = _axes(ax)
-    for name in spend.columns:
-        style = {"color": ROLE_COLOURS["reference"]} if name == "total" else {}
-        ax.plot(spend.index, spend[name], label=name, **style)
-    log_axis(ax, "y")
-    _year_axis(ax)
-    ax.set_ylabel(SPEND_LABEL)
-    ax.legend()
-    return ax
-
-
 def partial_adjustment(ratios: pd.DataFrame, ax=None):
     """Spend with a gain over spend without, one line per persistence weight lambda (a
     :func:`model.output.tables.partial_adjustment_spend_ratios` frame)."""
@@ -104,29 +91,6 @@ def partial_adjustment(ratios: pd.DataFrame, ax=None):
     ax.set_ylabel("spend with gain / spend without")
     ax.legend()
     return ax
-
-
-def supply_cap(uncapped_run, capped_run, uncapped: str = "jevons",
-               capped: str = "supply-constrained"):
-    """Two panels: FLOP bought per year in an uncapped and a capped engine result (left) and the
-    scarcity markup in the capped run (right), both on log scales (first draw). Returns the
-    figure."""
-    years = capped_run.years
-    uncapped_flop = uncapped_run.variables["flop_demand"][0]
-    capped_flop = capped_run.variables["flop_demand"][0]
-    markup = capped_run.variables["scarcity_markup"][0]
-    fig, (ax1, ax2) = figure(2)
-    ax1.plot(years, uncapped_flop, color=scenario_colour(uncapped), label="uncapped")
-    ax1.plot(years, capped_flop, color=scenario_colour(capped), label="capped")
-    _wide_log_axis(ax1, "y")
-    _year_axis(ax1)
-    ax1.set_ylabel("FLOP per year")
-    ax1.legend()
-    ax2.plot(years, markup, color=scenario_colour(capped))
-    log_axis(ax2, "y")
-    _year_axis(ax2)
-    ax2.set_ylabel("scarcity markup (x)")
-    return fig
 
 
 def spend_fan(summary: pd.DataFrame, base_spend: float, scenario: str = "montecarlo", ax=None):
@@ -323,3 +287,111 @@ def spend_grid(paths: Mapping[tuple[float, float], np.ndarray], baseline, ax=Non
     ax.set_ylabel(SPEND_LABEL)
     legend_below(ax, ncols=3)
     return ax
+
+
+# --- the bounded demand model (the Jevons-model chapter) ----------------------------------------
+SHARE_LABEL = "compute's share of the budget (%)"
+
+
+def elasticity_by_share(curves: pd.DataFrame, base_share: float,
+                        limits: Mapping[tuple[float, float], float] | None = None, ax=None):
+    """Point elasticity of budget-share demand against compute's budget share (a
+    :func:`model.output.demand_tables.elasticity_by_share` frame, shares as fractions, drawn in
+    percent on a log axis): one colour per substitution sigma, solid for eta = 1 and dashed
+    otherwise, with the base-year share dotted, an elasticity of one dashed and a dot at each
+    backfire limit s* in ``limits`` ((sigma, eta) -> s*)."""
+    ax = _axes(ax)
+    sigmas = sorted({sigma for sigma, _ in curves.columns}, reverse=True)
+    share = 100 * curves.index.to_numpy()
+    for sigma, eta in curves.columns:
+        colour = f"C{sigmas.index(sigma)}"
+        ax.plot(share, curves[(sigma, eta)], color=colour, ls="-" if eta == 1.0 else "--",
+                label=fr"$\sigma$ = {sigma:g}, $\eta$ = {eta:g}")
+        s_star = (limits or {}).get((sigma, eta))
+        if s_star is not None and np.isfinite(s_star):
+            ax.plot(100 * s_star, 1.0, "o", color=colour, ms=5)
+    _reference_lines(ax, y=1.0, x=100 * base_share)
+    log_axis(ax, "x", subs=(1.0,))
+    ax.set_xlabel(SHARE_LABEL)
+    ax.set_ylabel(r"point elasticity $\varepsilon = (1-s)\,\sigma + s\,\eta$")
+    legend_below(ax, ncols=3)
+    return ax
+
+
+def spend_against_budget(paths: pd.DataFrame, substitution: float, scenario: str = "jevons",
+                         horizon: float | None = None, ax=None):
+    """Compute spend under budget-share and isoelastic demand with the same sigma beside the
+    budget (a :func:`model.output.demand_tables.spend_against_budget` frame), on a log scale,
+    with the year ``horizon`` dotted."""
+    ax = _axes(ax)
+    years = paths.index.to_numpy()
+    ax.plot(years, paths["isoelastic"], color=ROLE_COLOURS["data"],
+            label=fr"isoelastic, $\varepsilon$ = {substitution:g}")
+    ax.plot(years, paths["budget share"], color=scenario_colour(scenario),
+            label=fr"budget share, $\sigma$ = {substitution:g}, $\eta$ = 1")
+    ax.plot(years, paths["budget"], color=ROLE_COLOURS["reference"], ls="--",
+            label="budget: world gdp at constant prices")
+    _reference_lines(ax, x=horizon)
+    _wide_log_axis(ax, "y")
+    _year_axis(ax)
+    ax.set_ylabel(SPEND_LABEL)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def ratio_paths(ratios: pd.DataFrame, ylabel: str, labels: Mapping[str, str] | None = None, ax=None):
+    """Paths relative to a reference path, one line per column (a
+    :func:`model.output.demand_tables.news_ratios` or ``segment_news_ratios`` frame): a shipped
+    scenario in its colour, ``total`` in the reference colour, anything else from the palette;
+    the reference (one) dashed."""
+    ax = _axes(ax)
+    _reference_lines(ax, y=1.0)  # first, so a path at one stays visible
+    for k, name in enumerate(ratios.columns):
+        if name in SCENARIO_COLOURS:
+            colour = scenario_colour(name)
+        elif name == "total":
+            colour = ROLE_COLOURS["reference"]
+        else:
+            colour = f"C{k}"
+        ax.plot(ratios.index, ratios[name], color=colour, marker="o", ms=3,
+                label=(labels or {}).get(name, name))
+    _year_axis(ax)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def supply_multipliers(grid: pd.DataFrame, elastic: pd.Series | None = None, ax=None):
+    """Long-run spend multiplier against the elasticity, one line per supply elasticity eta_s (a
+    :func:`model.output.demand_tables.supply_spend_multipliers` grid), with perfectly elastic
+    supply (``elastic``, the isoelastic S^(eps - 1)) in the reference colour."""
+    ax = _axes(ax)
+    for eta in grid.columns:
+        ax.plot(grid.index, grid[eta], label=fr"$\eta_s$ = {eta:g}")
+    if elastic is not None:
+        ax.plot(elastic.index, elastic.to_numpy(), color=ROLE_COLOURS["reference"],
+                label=r"elastic supply, $\eta_s \to \infty$")
+    _reference_lines(ax, y=1.0, x=1.0)
+    log_axis(ax, "y")
+    ax.set_xlabel(EPSILON_LABEL)
+    ax.set_ylabel("spend after / spend before")
+    ax.legend()
+    return ax
+
+
+def supply_rents(run, scenario: str = "supply-constrained"):
+    """Two panels of an upward-sloping-supply engine result (first draw): the markup on the trend
+    cost of a FLOP (left; one dashed) and the scarcity rent, spend x (1 - 1/markup), in USD bn
+    (right; zero dashed). Returns the figure."""
+    years = run.years
+    colour = scenario_colour(scenario)
+    fig, (ax1, ax2) = figure(2)
+    ax1.plot(years, run.variables["scarcity_markup"][0], color=colour, marker="o", ms=3)
+    _reference_lines(ax1, y=1.0)
+    _year_axis(ax1)
+    ax1.set_ylabel("markup on the trend cost of a flop (x)")
+    ax2.plot(years, run.variables["scarcity_rent"][0], color=colour, marker="o", ms=3)
+    _reference_lines(ax2, y=0.0)
+    _year_axis(ax2)
+    ax2.set_ylabel("scarcity rent (USD bn)")
+    return fig
