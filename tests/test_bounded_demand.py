@@ -293,3 +293,10 @@ def test_the_budget_and_margin_defaults_are_the_facts_they_cite():
     assert schema.BY_KEY["value_capture.nvidia_margin"].default == pytest.approx(margin, abs=0.005)
     real = fact_value("world_real_growth_2025_pct") / 100
     assert schema.BY_KEY["budget.growth"].default == pytest.approx(real + 0.02, abs=0.005)
+
+
+def test_every_numeric_default_has_a_source_or_a_reasoned_assumption():
+    from model.engine import schema
+    for f in schema.FIELDS:
+        if f.kind in (schema.FLOAT, schema.INT) and f.default is not None and not f.key.startswith("montecarlo."):
+            assert f.source.strip() not in ("-", "assumption", ""), f.key

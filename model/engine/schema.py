@@ -130,7 +130,7 @@ FIELDS: tuple[Field, ...] = (
           "H100 SXM dense BF16 989.4 TFLOPS (Glenn Lockwood's notes)",
           low=0, low_open=True, high=1e18),
     Field("hardware.utilisation", FLOAT, UTILISATION, "share",
-          "Share of peak FLOP/s turned into useful model FLOP.", "assumption",
+          "Share of peak FLOP/s turned into useful model FLOP.", "assumption: model-FLOP utilisation of large training runs is typically 30-50%; it sets FLOP units only, not spend",
           low=0, low_open=True, high=1, random=True),
     # --- algorithmic efficiency -------------------------------------------------------------
     Field("efficiency.doubling_years", FLOAT, 0.67, "years",
@@ -145,11 +145,11 @@ FIELDS: tuple[Field, ...] = (
           "Useful work per FLOP multiplies by this factor once adopted.", "-",
           low=0, low_open=True, high=1e9, random=True, required=True),
     Field("efficiency.shocks[].coverage", FLOAT, 1.0, "share",
-          "Share of demand that the shock applies to (the rest keeps the trend).", "-",
+          "Share of demand that the shock applies to (the rest keeps the trend).", "assumption: a shock reaches all demand unless a scenario says otherwise",
           low=0, high=1, random=True),
     Field("efficiency.shocks[].diffusion_years", FLOAT, 0.0, "years",
           "Years from the shock to half adoption; adoption is complete after twice this "
-          "(0 = instant).", "-", low=0, high=50, random=True),
+          "(0 = instant).", "assumption: instant unless a scenario says otherwise", low=0, high=50, random=True),
     Field("efficiency.shocks[].shape", STR, "logistic", "",
           "How the gain spreads: 'logistic' (a share of the covered demand adopts the full factor, "
           "following an S-curve truncated to reach exactly 0 and 1) or 'ramp' (all covered demand "
@@ -163,12 +163,12 @@ FIELDS: tuple[Field, ...] = (
           "Cumulative algorithmic gain over the period, over and above hardware.",
           "the essay's '60X' for the Exascale Computing Project (unverified; the verified ECP "
           "KPP-1 target is a 50x application figure of merit)", low=1, high=1e9, random=True),
-    Field("ecp.start", FLOAT, 2025.0, "year", "First year of the programme.", "assumption",
+    Field("ecp.start", FLOAT, 2025.0, "year", "First year of the programme.", "assumption: the analogy asks what a programme starting now would do",
           low=1990, high=2200),
     Field("ecp.years", FLOAT, 7.0, "years", "Length of the programme (the ECP ran about 7 years).",
           "Exascale Computing Project, 2016-2023", low=0, low_open=True, high=100),
     Field("ecp.coverage", FLOAT, 1.0, "share", "Share of demand the gain applies to.",
-          "assumption", low=0, high=1, random=True),
+          "assumption: the gain reaches all demand, as the essay's figure implies", low=0, high=1, random=True),
     Field("ecp.mode", STR, "replace", "",
           "'replace': the programme's gain *is* the algorithmic progress of its years, so the "
           "trend of useful work per FLOP pauses during the programme and useful work per FLOP grows "
@@ -176,12 +176,12 @@ FIELDS: tuple[Field, ...] = (
           "kept for comparison).", "the essay's '60X over and above hardware' is an algorithmic "
           "gain, the same thing the trend measures", choices=("replace", "add")),
     # --- FFT analogy ------------------------------------------------------------------------
-    Field("fft.year", FLOAT, 2025.0, "year", "When the fast algorithm appears.", "assumption",
+    Field("fft.year", FLOAT, 2025.0, "year", "When the fast algorithm appears.", "assumption: the fast algorithm appears the year after the base year",
           low=1990, high=2200),
     Field("fft.diffusion_years", FLOAT, 0.0, "years", "Years to half adoption (0 = instant).",
-          "assumption", low=0, high=50),
+          "assumption: instant adoption, the analogy's extreme case", low=0, high=50),
     Field("fft.coverage", FLOAT, 1.0, "share", "Share of demand whose cost exponent changes.",
-          "assumption", low=0, high=1, random=True),
+          "assumption: all demand's cost exponent changes, the analogy's extreme case", low=0, high=1, random=True),
     Field("fft.kappa_old", FLOAT, 2.0, "", "Cost exponent before: a problem of size n costs n^kappa.",
           "direct DFT, n^2 operations", low=0, low_open=True, high=10),
     Field("fft.kappa_new", FLOAT, 1.0, "", "Cost exponent after (times log2(n)^log_power_new).",
@@ -190,12 +190,12 @@ FIELDS: tuple[Field, ...] = (
           "FFT, n log2 n", low=0, high=5),
     Field("fft.beta", FLOAT, 0.5, "",
           "Value exponent: a result of size n is worth A n^beta; must be below both cost exponents.",
-          "assumption", low=0, low_open=True, high=10, random=True),
+          "assumption: value grows with the square root of problem size (below both cost exponents, so the chosen size is finite)", low=0, low_open=True, high=10, random=True),
     Field("fft.n0_log2", FLOAT, 10.0, "log2(n)",
-          "Problem size chosen in the base year with the old algorithm (log2).", "assumption",
+          "Problem size chosen in the base year with the old algorithm (log2).", "assumption: a base-year problem of 1,024 points, a textbook DFT size",
           low=1, high=200),
     Field("fft.n_max_log2", FLOAT, 40.0, "log2(n)",
-          "Largest feasible problem size (log2): memory, data or physics caps.", "assumption",
+          "Largest feasible problem size (log2): memory, data or physics caps.", "assumption: about 10^12 points, the order of the largest FFTs run on supercomputers",
           low=1, high=200),
     # --- demand -----------------------------------------------------------------------------
     Field("demand.form", STR, "budget-share", "",
@@ -230,7 +230,7 @@ FIELDS: tuple[Field, ...] = (
           low=-0.9, high=10, random=True),
     Field("demand.saturation_price", FLOAT, 0.01, "x base-year price",
           "'saturating': price p_sat (relative to the base-year price) below which demand stops "
-          "responding much.", "assumption", low=0, low_open=True, high=1e6, random=True),
+          "responding much.", "assumption: demand stops responding much once useful work costs 1% of its 2024 price (about four years of the trends)", low=0, low_open=True, high=1e6, random=True),
     Field("demand.persistence", FLOAT, 0.0, "",
           "Weight lambda of last year's deviation of quantities from the no-news path (any form): "
           "a shock's first-year response is (1 - lambda) times its long-run response in logs; with "
@@ -285,11 +285,11 @@ FIELDS: tuple[Field, ...] = (
     Field("supply.expansion", FLOAT, 0.0, "",
           "'upward-sloping': each year capacity grows by this times last year's log markup "
           "(0 = capacity never responds; 1 = one year's markup is built away the next year).",
-          "assumption", low=0, high=1, random=True),
+          "assumption: capacity does not respond to markups unless a scenario says so", low=0, high=1, random=True),
     # --- value capture ----------------------------------------------------------------------
     Field("value_capture.accelerator_fraction", FLOAT, 0.6, "share",
           "Share of compute spend that buys accelerators (the rest: buildings, power, network).",
-          "assumption", low=0, high=1, random=True),
+          "assumption: accelerators are about 60% of AI data-centre capex (the rest buildings, power, networking); with nvidia_share it reproduces Nvidia's data-center revenue", low=0, high=1, random=True),
     Field("value_capture.nvidia_share", FLOAT, 0.8, "share",
           "Nvidia's share of accelerator spend in the base year.",
           "assumption: with the defaults above, base-year Nvidia data-center revenue is "
@@ -312,11 +312,11 @@ FIELDS: tuple[Field, ...] = (
           "NVIDIA FY2025 Q3 operating income / revenue, 21.869 / 35.082 (facts: "
           "nvda_operating_income_fy2025_q3)", low=0, high=0.95, random=True),
     Field("value_capture.margin_drift", FLOAT, 0.0, "per year",
-          "Change of Nvidia's margin per year (kept within [0, 0.95]).", "assumption",
+          "Change of Nvidia's margin per year (kept within [0, 0.95]).", "assumption: a constant margin unless news says otherwise",
           low=-0.2, high=0.2, random=True),
     Field("value_capture.nvidia_share_drift", FLOAT, 0.0, "per year",
           "A linear drift added to Nvidia's CES share per year (kept within [0, 1]); the price-based "
-          "channel is value_capture.substitute_gain.", "assumption", low=-0.5, high=0.5, random=True),
+          "channel is value_capture.substitute_gain.", "assumption: no drift beyond the price channel (value_capture.substitute_gain)", low=-0.5, high=0.5, random=True),
     # --- Monte Carlo ------------------------------------------------------------------------
     Field("montecarlo.draws", INT, 1, "", "Number of draws when the scenario has distributions "
           "(overridden by --draws).", "-", low=1, high=10**8),
