@@ -85,7 +85,9 @@ def read_toml(path: str | os.PathLike, label: str | None = None,
     except OSError as exc:
         raise fail(f"cannot read the file ({exc.strerror}); allowed: a readable TOML file") from None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        # A byte-order mark (some editors write one) is not TOML; it carries no content.
+        return tomllib.loads(text[1:] if text.startswith("\ufeff") else text)
     except UnicodeDecodeError as exc:
         raise fail(f"not UTF-8 text (byte {exc.start}); allowed: a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as exc:

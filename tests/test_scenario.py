@@ -227,8 +227,8 @@ def test_integers_for_float_keys_and_integral_floats_for_int_keys(tmp_path):
     assert values["time"]["end"] == 2030 and isinstance(values["time"]["end"], int)
 
 
-def test_empty_file_is_all_defaults(tmp_path):
-    s = load_scenario(write(tmp_path, "empty", ""))
+def test_a_file_with_one_key_is_otherwise_all_defaults(tmp_path):
+    s = load_scenario(write(tmp_path, "empty", 'description = "x"'))
     assert s.name == "empty"
     assert set(s.values) == {"name", "description", "type", *schema.sections()}
     for section in schema.sections():

@@ -310,3 +310,38 @@ def test_the_same_value_is_used_once_the_form_uses_it(tmp_path):
     result = run_cli("run", "deepseek", "--set", "demand.form=isoelastic", "--set",
                      "demand.elasticity=0.8", "--out", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
+
+
+def test_variables_the_scenario_does_not_produce_are_refused(tmp_path):
+    result = run_cli("run", "deepseek", "--variables", "problem_size_log2", "--out", str(tmp_path / "o"))
+    assert_one_line_error(result, "--variables: problem_size_log2 is not an output of scenario 'deepseek'",
+                          "allowed: compute_spend")
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_row_limit_counts_the_variables_the_run_writes(tmp_path):
+    result = run_cli("run", "montecarlo", "--draws", "50000", "--out", str(tmp_path / "o"))
+    assert_one_line_error(result, "would have 6,600,000 rows")  # 50,000 x 12 years x 11 variables
+
+
+def test_compute_spend_brings_its_segment_parts(tmp_path):
+    out = tmp_path / "o"
+    assert run_cli("run", "segments", "--variables", "compute_spend", "--out", str(out)).returncode == 0
+    import pandas as pd
+    names = set(pd.read_csv(out / "summary.csv")["variable"])
+    assert names == {"compute_spend", "compute_spend|training", "compute_spend|inference"}
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_an_empty_scenario_file_is_refused(text, tmp_path):
+    path = tmp_path / "empty.toml"
+    path.write_text(text)
+    result = run_cli("run", str(path), "--out", str(tmp_path / "o"))
+    assert_one_line_error(result, "has no keys", 'extends = "baseline"')
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b'\xef\xbb\xbfextends = "baseline"\n')
+    result = run_cli("run", str(path), "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr

@@ -85,6 +85,22 @@ def _parse_variables(text: str | None) -> list[str] | None:
     return names
 
 
+def _produced(scenario, variables: list[str] | None) -> list[str]:
+    """The variables a run writes: the scenario's outputs, or those of ``--variables`` (each of
+    which must be one of the scenario's outputs; compute_spend brings its per-segment parts)."""
+    from model.scenarios.runs import output_variables
+
+    outputs = output_variables(scenario)
+    if variables is None:
+        return outputs
+    missing = [v for v in variables if v not in outputs]
+    if missing:
+        raise JevonsError(f"--variables: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                          f"not an output of scenario {scenario.name!r}; allowed: "
+                          + ", ".join(v for v in outputs if "|" not in v))
+    return [v for v in outputs if v in variables or v.split("|", 1)[0] in variables]
+
+
 def _parse_years(text: str | None, start: int, end: int) -> list[int] | None:
     if text is None:
         return None
@@ -159,11 +175,12 @@ def cmd_run(args) -> int:
 
     n, seed, note = resolve_draws(scenario, args.draws, args.seed)
     variables = _parse_variables(args.variables)
+    produced = _produced(scenario, variables)
     time = scenario.values["time"]
     years = _parse_years(args.years, time["start"], time["end"])
     out = _out_dir(args.out, scenario.name, RUN_FILES)
     n_years = _n_years(scenario) if years is None else len(years)
-    n_variables = len(variables or schema.OUTPUT_UNITS)
+    n_variables = len(produced)
     if not args.summary_only:
         _check_rows(out / "results.csv", n * n_years * n_variables,
                     "use --summary-only, fewer --draws, or --variables / --years")
@@ -206,9 +223,10 @@ def cmd_sweep(args) -> int:
     time = scenario.values["time"]
     years = _parse_years(args.years, time["start"], time["end"])
     out = _out_dir(args.out, f"{scenario.name}-sweep", SWEEP_FILES)
+    produced = _produced(scenario, variables)
     points = int(np.prod([g.values.size for g in grids], dtype=np.int64))
     n_years = _n_years(scenario) if years is None else len(years)
-    _check_rows(out / "results.csv", points * n_years * len(variables or schema.OUTPUT_UNITS),
+    _check_rows(out / "results.csv", points * n_years * len(produced),
                 "use coarser grids, or --variables / --years")
 
     sweep = run_sweep(scenario, grids)

@@ -34,7 +34,12 @@ def resolve_chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
                                  "allowed: a chain ending in a scenario without extends")
         seen.append(resolved)
         label = file_label(current)
-        clean = clean_file(read_toml(current), label)
+        raw = read_toml(current)
+        if not raw:  # zero bytes, whitespace or comments: almost always a truncated file
+            raise scenario_error(label, None, "has no keys (empty, or only comments); allowed: a "
+                                 "scenario with at least one key (to run the defaults, write "
+                                 "extends = \"baseline\")")
+        clean = clean_file(raw, label)
         chain.append((current, clean))
         parent = clean.get("extends")
         if parent is None:

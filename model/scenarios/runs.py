@@ -241,6 +241,14 @@ def check_finite(result: Result, values: dict[str, Any], scenario: Scenario) -> 
                              "demand.form = 'budget-share', whose spend is bounded by its budget)")
 
 
+def output_variables(scenario: Scenario) -> list[str]:
+    """The output variables a run of ``scenario`` produces (from a one-draw run: which outputs
+    exist depends on the demand form, the supply form, the segments and the type)."""
+    _, seed, _ = resolve_draws(scenario, 1, None)
+    result = simulate_values(sample(scenario, 1, seed), 1, progress=False)
+    return list(result.variables)
+
+
 def run_scenario(scenario: Scenario, draws: int | None = None, seed: int | None = None,
                  chunk_draws: int = CHUNK_DRAWS, progress: bool | None = None) -> Run:
     """Sample the scenario's distributions and run the engine on every draw."""
