@@ -186,7 +186,7 @@ BAD_FACTS = {
     "unused without variant": (lambda d: edit_line(d / "event.csv", 5, ",no,nvda_close_2025_01_27,", ",no,,"), "used is 'no' but variant_of is empty"),
     "variant of unknown id": (lambda d: edit_line(d / "event.csv", 5, ",no,nvda_close_2025_01_27,", ",no,nvda_close_2099,"), "variant_of 'nvda_close_2099' must be the id of another fact"),
     "not snake_case": (lambda d: edit_line(d / "event.csv", 2, "nvda_close_2025_01_24", "NVDA-close"), "id 'NVDA-close' is not snake_case"),
-    "truncated": (lambda d: (d / "nvidia.csv").write_text((d / "nvidia.csv").read_text()[:-30]), "nvidia.csv: line 33: the file ends in the middle of a line"),
+    "truncated": (lambda d: (d / "nvidia.csv").write_text((d / "nvidia.csv").read_text()[:-30]), "nvidia.csv: line 80: the file ends in the middle of a line"),
     "statement duplicate id": (lambda d: edit_line(d / "statements.csv", 2, "nadella_jevons_paradox", "nvda_close_2025_01_24"), "statements.csv: line 2: id 'nvda_close_2025_01_24' is already used"),
 }
 

@@ -75,6 +75,10 @@ UNITS = {
     "bytes/s": "bytes per second",
     "parameters": "model parameters",
     "tokens": "tokens",
+    "tokens/minute": "tokens processed per minute (a usage rate)",
+    "tokens/day": "tokens processed per day (a usage rate)",
+    "tokens/month": "tokens processed per month (a usage rate)",
+    "tokens/year": "tokens processed per year (a usage rate, often annualised)",
     "count": "a count",
     "elasticity": "a price elasticity (dimensionless, negative for a downward demand curve)",
 }
