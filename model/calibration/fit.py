@@ -26,7 +26,9 @@ from model.calibration.inputs import (
     valuation_as_of,
 )
 from model.calibration.market import MarketPrior, draw_market_inputs, implied_estimate, implied_grid
+from model.calibration.news_size import NewsSize, news_size
 from model.calibration.peers import PeerEvidence, peer_evidence
+from model.calibration.reverse_dcf import ReverseDCF, reverse_dcf
 from model.constants import DEFAULT_AS_OF, SEED
 from model.data.facts import fact, fact_value
 from model.engine.closed_forms import jevons_factor
@@ -53,6 +55,11 @@ class Calibration:
     external_prior: ElasticityEstimate | None
     combination: object  # model.calibration.combine.Combination
     forecasts: dict[str, Forecast] = field(default_factory=dict)
+    valuation_check: ReverseDCF | None = None
+    """The reverse DCF: the pre-news growth that prices Nvidia at its market value, and the rate,
+    growth and margin moves that alone reproduce the day's return (observational equivalence)."""
+    news: NewsSize | None = None
+    """The DeepSeek news against the trend: raw and over-trend factors."""
 
     def summary(self) -> Summary:
         """What ``jevons calibrate`` prints: the elasticity from each piece of evidence, their
@@ -96,6 +103,10 @@ class Calibration:
                 "abnormal_return": self.event.abnormal_return,
                 "abnormal_return_ci": list(self.event.result.car_interval),
                 "ticker": self.event.ticker,
+                "p_above_one": float(np.mean(np.asarray(self.market.draws) > 1.0)),
+                **({} if self.news is None else {"news_factor": self.news.to_dict()}),
+                **({} if self.valuation_check is None
+                   else {"equivalents": self.valuation_check.to_dict()["equivalents"]}),
                 "peers": self.market_peers.to_dict() | {
                     "nvidia_equivalent_move": self.peers.common_move,
                 },
@@ -113,6 +124,8 @@ class Calibration:
                 "chips": self.hardware.n,
             },
             "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()},
+            **({} if self.valuation_check is None
+               else {"valuation": self.valuation_check.to_dict()["valuation"]}),
         }
 
 
@@ -134,8 +147,9 @@ def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: 
     external = evidence_mod.prior(stamp)
     combination = combine_mod.combine(market, capex.estimate, external, seed=seed)
     forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
+    valuation_check = reverse_dcf(stamp, abnormal_return=nvda.abnormal_return, valuation=valuation)
     return Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
-                       external, combination, forecasts)
+                       external, combination, forecasts, valuation_check, news_size(stamp))
 
 
 def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draws: int,

@@ -1,0 +1,37 @@
+"""The identification keys of `jevons calibrate --json` (issue 9's contract, first part): the
+market-consistent valuation, the observational-equivalence moves, the news against the trend."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.calibration.fit import fit
+from model.constants import DEFAULT_AS_OF
+
+
+@pytest.fixture(scope="module")
+def doc(mirror):
+    return fit(DEFAULT_AS_OF, draws=400, grid_draws=40).to_dict()
+
+
+def test_the_pre_event_value_matches_the_market_cap_within_two_percent(doc):
+    v = doc["valuation"]
+    assert set(v) >= {"pre_event_value_usd_bn", "market_cap_usd_bn", "discount_rate", "duration_years"}
+    assert abs(v["pre_event_value_usd_bn"] / v["market_cap_usd_bn"] - 1) < 0.02
+    assert 5 < v["duration_years"] < 40
+
+
+def test_the_equivalents_and_the_news_factor_are_reported(doc):
+    m = doc["market_implied"]
+    eq = m["equivalents"]
+    assert eq["discount_rate_bp"] > 0 and eq["growth_pp"] < 0 and eq["margin_pct"] < 0
+    assert eq["abnormal_return"] == pytest.approx(m["abnormal_return"])
+    news = m["news_factor"]
+    assert news["raw"] > news["over_trend"] > 1
+    assert 0.0 <= m["p_above_one"] <= 1.0
+
+
+def test_the_existing_keys_are_kept(doc):
+    assert {"as_of", "market_implied", "capex_implied", "external_prior", "combined",
+            "hardware_doubling_years", "forecasts"} <= set(doc)
+    assert {"elasticity", "interval", "abnormal_return", "ticker", "peers"} <= set(doc["market_implied"])
