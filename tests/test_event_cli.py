@@ -16,7 +16,7 @@ def event(*args: str):
 
 
 def test_nvda_json_has_the_contract_and_is_deterministic(mirror):
-    first = event("NVDA", "--date", "2025-01-27", "--json")
+    first = event("NVDA", "--date", "2025-01-27", "--json", "--benchmark", "SPY")
     assert first.returncode == 0, first.stderr
     payload = json.loads(first.stdout)
     assert payload["ticker"] == "NVDA" and payload["benchmark"] == "SPY"
@@ -36,7 +36,7 @@ def test_nvda_json_has_the_contract_and_is_deterministic(mirror):
     assert tests["t"]["stat"] < -4 and tests["t"]["p"] < 1e-4
     assert tests["sq"]["p"] == 0.0 and tests["sq"]["n_sums"] == 250
     assert tests["permutation"]["p"] == pytest.approx(2 / 251)
-    second = event("NVDA", "--date", "2025-01-27", "--json")
+    second = event("NVDA", "--date", "2025-01-27", "--json", "--benchmark", "SPY")
     assert second.stdout == first.stdout
 
 
@@ -90,10 +90,11 @@ def test_basket_json(mirror):
         (["NVDA", "--date", "2025-01-27", "--gap", "-1"], ["gap -1"]),
         (["NVDA", "--date", "2025-13-01"], ["not a date", "YYYY-MM-DD"]),
         (["NVDA", "--date", "2025-01-27", "--model", "fama-french"], ["--model", "market"]),
-        (["NVDA", "--date", "2025-01-27", "--model", "two-factor", "--factor", "SPY"], ["factor"]),
+        (["NVDA", "--date", "2025-01-27", "--model", "two-factor", "--factor", "SPY",
+          "--benchmark", "SPY"], ["factor"]),
         (["NOSUCHTICKER", "--date", "2025-01-27"], ["NOSUCHTICKER"]),
         (["NVDA", "--date", "2025-01-27", "--benchmark", "NOSUCHINDEX"], ["NOSUCHINDEX"]),
-        (["SPY", "--date", "2025-01-27"], ["SPY is the benchmark"]),
+        (["SPY", "--date", "2025-01-27", "--benchmark", "SPY"], ["SPY is the benchmark"]),
         (["--basket", "nonesuch", "--date", "2025-01-27"], ["unknown basket", "deepseek"]),
         (["--basket", "memory", "--date", "2025-01-27"], ["at least 2"]),
         (["--date", "2025-01-27"], ["TICKER or --basket"]),
@@ -110,6 +111,7 @@ def test_cli_defaults_are_the_library_defaults():
     from model.event_study import MODELS, EventStudySpec
 
     assert cmd_event.MODEL_NAMES == MODELS
+    assert cmd_event.DEFAULT_BENCHMARK == EventStudySpec("2025-01-27").benchmark == "SPY-EX-NVDA"
     args = build_parser().parse_args(["event", "NVDA", "--date", "2025-01-27"])
     spec = EventStudySpec("2025-01-27")
     assert (args.model, args.benchmark, args.factor) == (spec.model, spec.benchmark, spec.factor)

@@ -62,7 +62,7 @@ def test_the_mirror_has_the_known_nvda_closes(mirror):
 
 @pytest.mark.parametrize("window", [(0, 0), (0, 1), (-1, 5)])
 def test_market_model_matches_an_independent_numpy_computation(returns, window):
-    r = study_ticker("NVDA", EventStudySpec("2025-01-27", window=window))
+    r = study_ticker("NVDA", EventStudySpec("2025-01-27", window=window, benchmark="SPY"))
     ref = independent(returns, *window)
     assert pd.Timestamp(r.estimation.start) == ref["est_start"]
     assert pd.Timestamp(r.estimation.end) == ref["est_end"]
@@ -79,7 +79,7 @@ def test_market_model_matches_an_independent_numpy_computation(returns, window):
 
 
 def test_nvda_day0_abnormal_return_is_strongly_negative(mirror):
-    r = study_ticker("NVDA", EventStudySpec("2025-01-27"))
+    r = study_ticker("NVDA", EventStudySpec("2025-01-27", benchmark="SPY"))
     day0 = r.abnormal_returns[0]
     assert day0.ret == pytest.approx(-0.1697, abs=5e-5)  # Adj Close return equals the raw one
     # the market model's AR on the day: about -13.4% (beta about 2.67 times SPY's -1.46% plus alpha)

@@ -303,7 +303,7 @@ def test_spec_rejects_bad_arguments():
     with pytest.raises(JevonsError, match="not a date"):
         EventStudySpec("2025-13-45")
     with pytest.raises(JevonsError, match="is the benchmark"):
-        EventStudySpec("2025-01-27", model="two-factor", factor="SPY")
+        EventStudySpec("2025-01-27", model="two-factor", factor="SPY", benchmark="SPY")
     assert math.isclose(EventStudySpec("2025-01-27").level, 0.95)
 
 

@@ -5,6 +5,7 @@ Examples::
     jevons event NVDA --date 2025-01-27
     jevons event NVDA --date 2025-01-27 --window=-1,5 --model two-factor --json
     jevons event --basket deepseek --date 2025-01-27
+    jevons event --decompose --date 2025-01-27 --json
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ ORDER = 30
 # Kept literal so that building the parser (which every `jevons` command does) does not import
 # statsmodels and scipy; tests/test_event_cli.py checks it against model.event_study.MODELS.
 MODEL_NAMES = ("market", "market-adjusted", "constant-mean", "two-factor")
+# model.event_study.benchmark.DEFAULT_BENCHMARK, literal for the same reason (checked by a test)
+DEFAULT_BENCHMARK = "SPY-EX-NVDA"
 
 _WINDOW = re.compile(r"^\s*(-?\d+)\s*,\s*(-?\d+)\s*$")
 # argparse takes "-1,5" for an option unless it looks like a negative number; let it.
@@ -58,7 +61,20 @@ def register(subparsers) -> None:
     parser.add_argument("ticker", nargs="?", metavar="TICKER", help="firm to study, e.g. NVDA")
     parser.add_argument("--basket", metavar="NAME", help="named peer group from data/baskets.toml")
     parser.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="event day (day 0)")
-    parser.add_argument("--benchmark", default="SPY", help="market benchmark (default SPY)")
+    parser.add_argument(
+        "--benchmark", default=DEFAULT_BENCHMARK,
+        help=f"market benchmark (default {DEFAULT_BENCHMARK}: SPY without Nvidia, its S&P 500 "
+             "weight from the facts; also SPY, GSPC, QQQ, SPY-EX-AI, GSPC-EX-NVDA, ...)",
+    )
+    parser.add_argument(
+        "--decompose", action="store_true",
+        help="cross-sectional decomposition of the day's abnormal returns into channels "
+             "(compute quantity, Nvidia rents, buyers' saving, AI discount rate) with a placebo",
+    )
+    parser.add_argument(
+        "--placebo-days", type=int, default=250, metavar="N",
+        help="non-event days of the decomposition's placebo (default 250)",
+    )
     parser.add_argument(
         "--window", default="0,0", metavar="A,B",
         help="event window in trading days relative to the event (default 0,0)",
@@ -90,7 +106,29 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _run_decompose(args) -> str:
+    if args.ticker or args.basket:
+        raise JevonsError("event --decompose: takes no TICKER or --basket (it studies its own "
+                          "cross-section of firms)")
+    unused = [name for name, value, default in (
+        ("--benchmark", args.benchmark, DEFAULT_BENCHMARK), ("--window", args.window, "0,0"),
+        ("--model", args.model, "market"), ("--factor", args.factor, "SOXX")) if value != default]
+    if unused:
+        raise JevonsError(f"event --decompose: {unused[0]} is not used (the decomposition is of "
+                          "day 0, against the market without the AI complex)")
+    from model.event_study.decompose import DecompositionSpec, decompose_event
+
+    spec = DecompositionSpec(args.date, estimation=args.estimation, gap=args.gap,
+                             placebo_days=args.placebo_days)
+    result = decompose_event(spec)
+    return result.to_json() if args.json else result.summary().as_text()
+
+
 def run(args) -> int:
+    if args.decompose:
+        text = _run_decompose(args)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
     if bool(args.ticker) == bool(args.basket):
         raise JevonsError("event: give either a TICKER or --basket NAME (exactly one)")
     window = parse_window(args.window)

@@ -11,6 +11,13 @@ sign, Corrado rank). See the book chapter "27 January 2025: what the market said
 """
 
 from model.event_study.baskets import Basket, get_basket, load_baskets
+from model.event_study.benchmark import DEFAULT_BENCHMARK, EX_AI, EX_NVDA
+from model.event_study.decompose import (
+    DecompositionResult,
+    DecompositionSpec,
+    decompose,
+    decompose_event,
+)
 from model.event_study.models import MODELS, FittedModel, fit_normal_model
 from model.event_study.recovery import car_recovery, close_recovery
 from model.event_study.result import BasketResult, EventStudyResult
@@ -27,6 +34,13 @@ from model.event_study.study import (
 from model.event_study.windows import EventWindows, locate_windows
 
 __all__ = [
+    "DEFAULT_BENCHMARK",
+    "EX_AI",
+    "EX_NVDA",
+    "DecompositionResult",
+    "DecompositionSpec",
+    "decompose",
+    "decompose_event",
     "MODELS",
     "Basket",
     "BasketResult",

@@ -17,6 +17,7 @@ import pandas as pd
 from model.data import load_prices
 from model.errors import JevonsError
 from model.event_study import basket as bk
+from model.event_study import benchmark as bm
 from model.event_study.models import (
     FACTOR_MODELS,
     FittedModel,
@@ -61,8 +62,14 @@ class EventStudySpec:
         ``"market"`` (default; MacKinlay 1997), ``"market-adjusted"``, ``"constant-mean"`` or
         ``"two-factor"`` (market plus ``factor``).
     benchmark : str
-        Market proxy (default SPY, the S&P 500 ETF: its Adj Close includes dividends, unlike
-        the ^GSPC index level).
+        Market proxy. Default ``SPY-EX-NVDA``: the S&P 500 ETF (Adj Close, dividends included)
+        without Nvidia, ``(R_m - w R_NVDA) / (1 - w)`` with Nvidia's index weight ``w`` from the
+        facts (``nvda_sp500_weight_before_2025_01_27``, 6.96% at the 24 January 2025 close,
+        drifted by relative returns), so that the benchmark does not contain Nvidia's own fall.
+        Any ticker of the data (``SPY``, ``GSPC``, ``QQQ``, ...) or another derived benchmark
+        (``SPY-EX-AI``, ``GSPC-EX-NVDA``; see :mod:`model.event_study.benchmark`) may be given.
+        A derived benchmark needs an event window ending on or after the 24 January 2025 close
+        its weights are known at.
     factor : str
         Sector factor of the two-factor model (default SOXX, the iShares Semiconductor ETF).
     estimation : int
@@ -78,7 +85,7 @@ class EventStudySpec:
     event_date: str
     window: tuple[int, int] = (0, 0)
     model: str = "market"
-    benchmark: str = "SPY"
+    benchmark: str = bm.DEFAULT_BENCHMARK
     factor: str = "SOXX"
     estimation: int = 250
     gap: int = 10
@@ -88,6 +95,9 @@ class EventStudySpec:
 
     def __post_init__(self):
         check_model(self.model)
+        object.__setattr__(self, "benchmark", str(self.benchmark))
+        if bm.derived_benchmark(self.benchmark) is not None:
+            object.__setattr__(self, "benchmark", self.benchmark.upper())
         object.__setattr__(self, "event_date", parse_date(self.event_date, "event date").strftime("%Y-%m-%d"))
         object.__setattr__(self, "window", (int(self.window[0]), int(self.window[1])))
         if not 0.0 < self.level < 1.0:
@@ -123,7 +133,7 @@ def _columns(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
 
 
 def _windows(frame: pd.DataFrame, spec: EventStudySpec, names: Sequence[str]) -> EventWindows:
-    return locate_windows(
+    win = locate_windows(
         frame.index,
         spec.event_date,
         spec.window,
@@ -131,6 +141,13 @@ def _windows(frame: pd.DataFrame, spec: EventStudySpec, names: Sequence[str]) ->
         spec.gap,
         source=" and ".join(dict.fromkeys(names)),
     )
+    if bm.derived_benchmark(spec.benchmark) is not None and win.last_date < pd.Timestamp(bm.ANCHOR_DATE):
+        raise JevonsError(
+            f"benchmark {spec.benchmark}: its index weights are known at the {bm.ANCHOR_DATE} "
+            f"close, after this event window (ending {_day(win.last_date)}); use an ordinary "
+            "benchmark such as --benchmark SPY for an earlier event"
+        )
+    return win
 
 
 def _study(used: pd.DataFrame, ticker: str, spec: EventStudySpec, win: EventWindows):
@@ -333,6 +350,9 @@ def load_returns(
 ) -> pd.DataFrame:
     """Aligned simple returns of ``tickers`` from Adj Close, via :func:`model.data.load_prices`.
 
+    A derived benchmark among ``tickers`` (e.g. ``SPY-EX-NVDA``) is built from its components'
+    returns (:func:`model.event_study.benchmark.add_derived`); the components stay as columns.
+
     Parameters
     ----------
     tickers : sequence of str
@@ -344,8 +364,10 @@ def load_returns(
         :func:`model.data.load_prices`.
     """
     loader = load_prices if loader is None else loader
-    prices = {ticker: loader(ticker, None, end) for ticker in dict.fromkeys(tickers)}
-    return aligned_returns(prices)
+    tickers = tuple(dict.fromkeys(str(t) for t in tickers))
+    raw = dict.fromkeys(c for name in tickers for c in bm.components(name))
+    prices = {ticker: loader(ticker, None, end) for ticker in raw}
+    return bm.add_derived(aligned_returns(prices), tickers)
 
 
 def study_ticker(ticker: str, spec: EventStudySpec, *, loader=None) -> EventStudyResult:
