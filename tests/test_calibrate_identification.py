@@ -35,3 +35,14 @@ def test_the_existing_keys_are_kept(doc):
     assert {"as_of", "market_implied", "capex_implied", "external_prior", "combined",
             "hardware_doubling_years", "forecasts"} <= set(doc)
     assert {"elasticity", "interval", "abnormal_return", "ticker", "peers"} <= set(doc["market_implied"])
+
+
+def test_the_decomposition_is_in_the_document(doc):
+    d = doc["event_decomposition"]
+    assert set(d) >= {"channels", "firms", "placebo"}
+    assert "NVDA" in d["firms"] and len(d["channels"]) == 4
+    for channel in d["channels"].values():
+        lo, hi = channel["interval"]
+        assert lo <= channel["estimate"] <= hi
+    assert 0.01 <= d["placebo"]["rejection_rate"] <= 0.10 and d["placebo"]["days"] >= 100
+    assert doc["market_implied"]["benchmark"].startswith("SPY")

@@ -29,7 +29,8 @@ from model.calibration.market import MarketPrior, draw_market_inputs, implied_es
 from model.calibration.news_size import NewsSize, news_size
 from model.calibration.peers import PeerEvidence, peer_evidence
 from model.calibration.reverse_dcf import ReverseDCF, reverse_dcf
-from model.constants import DEFAULT_AS_OF, SEED
+from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
+from model.event_study.decompose import DecompositionResult, DecompositionSpec, decompose_event
 from model.data.facts import fact, fact_value
 from model.engine.closed_forms import jevons_factor
 from model.errors import DataError
@@ -60,6 +61,8 @@ class Calibration:
     growth and margin moves that alone reproduce the day's return (observational equivalence)."""
     news: NewsSize | None = None
     """The DeepSeek news against the trend: raw and over-trend factors."""
+    decomposition: DecompositionResult | None = None
+    """The cross-section of 27 January split into channels (GLS, exposures fixed before it)."""
 
     def summary(self) -> Summary:
         """What ``jevons calibrate`` prints: the elasticity from each piece of evidence, their
@@ -104,6 +107,8 @@ class Calibration:
                 "abnormal_return_ci": list(self.event.result.car_interval),
                 "ticker": self.event.ticker,
                 "p_above_one": float(np.mean(np.asarray(self.market.draws) > 1.0)),
+                "benchmark": f"{self.event.result.benchmark} (market model; the decomposition's benchmark "
+                             "is the market ex-NVDA)",
                 **({} if self.news is None else {"news_factor": self.news.to_dict()}),
                 **({} if self.valuation_check is None
                    else {"equivalents": self.valuation_check.to_dict()["equivalents"]}),
@@ -126,6 +131,8 @@ class Calibration:
             "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()},
             **({} if self.valuation_check is None
                else {"valuation": self.valuation_check.to_dict()["valuation"]}),
+            **({} if self.decomposition is None
+               else {"event_decomposition": self.decomposition.calibration_payload()}),
         }
 
 
@@ -148,8 +155,10 @@ def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: 
     combination = combine_mod.combine(market, capex.estimate, external, seed=seed)
     forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
     valuation_check = reverse_dcf(stamp, abnormal_return=nvda.abnormal_return, valuation=valuation)
+    decomposition = decompose_event(DecompositionSpec(EVENT_DATE))  # prices up to the event only
     return Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
-                       external, combination, forecasts, valuation_check, news_size(stamp))
+                       external, combination, forecasts, valuation_check, news_size(stamp),
+                       decomposition)
 
 
 def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draws: int,
