@@ -307,3 +307,10 @@ def test_show_gives_value_unit_origin_and_source():
     expected = {f.key for f in schema.FIELDS
                 if "[]" not in f.key and f.key not in ("extends", "efficiency.shocks")}
     assert expected <= keys
+
+
+def test_show_credits_a_value_a_file_sets_to_that_file():
+    result = run_cli("show", "jevons")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("demand.substitution "))
+    assert "comment in scenarios/jevons.toml" in row and "Demirer" not in row

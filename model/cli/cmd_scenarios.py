@@ -299,13 +299,14 @@ def shown(text: str, width: int = SHOW_WIDTH) -> str:
 
 
 def _show_rows(scenario) -> list[list[str]]:
-    from model.output.tables import cell_text
+    from model.output.tables import cell_text, value_source
 
     values, origins = scenario.values, scenario.origins
     rows = []
 
     def add(key: str, field, value) -> None:
-        rows.append([key, shown(cell_text(value)), field.unit, origins.get(key, "default"), field.source])
+        origin = origins.get(key, "default")
+        rows.append([key, shown(cell_text(value)), field.unit, origin, value_source(field, value, origin)])
 
     for field in schema.FIELDS:
         if "[]" in field.key or field.key == "extends":

@@ -46,6 +46,17 @@ OUTPUT_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+def value_source(field: schema.Field, value: Any, origin: str) -> str:
+    """The source of a resolved value: the schema's source backs the default value; a file that
+    sets another value (or an item of a list, which has no schema source) gives its source in a
+    comment; a command-line value is the user's."""
+    if origin.endswith(".toml") and (field.source == "-" or cell_text(value) != cell_text(field.default)):
+        return f"comment in {origin}"
+    if origin.startswith("--"):
+        return "user override"
+    return field.source
+
+
 def cell_text(value: Any) -> str:
     """A value as a table cell: numbers compactly, booleans as TOML spells them."""
     if value is None:
@@ -185,15 +196,8 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
 
     def add(key: str, field: schema.Field, value: Any) -> None:
         origin = _origin(origins.get(key, "default"))
-        source = field.source
-        # The schema's source backs the default value; a file that sets another value (or an
-        # item of a list, which has no schema source) gives its source in a comment.
-        if origin.endswith(".toml") and (source == "-" or cell_text(value) != cell_text(field.default)):
-            source = f"comment in {origin}"
-        elif origin.startswith("--"):
-            source = "user override"
         rows[key] = {"key": key, "value": cell_text(value), "unit": field.unit or "-",
-                     "set in": origin, "source": source}
+                     "set in": origin, "source": value_source(field, value, origin)}
 
     for f in schema.FIELDS:
         if "[]" in f.key or f.key == "extends":
