@@ -46,3 +46,15 @@ def test_the_decomposition_is_in_the_document(doc):
         assert lo <= channel["estimate"] <= hi
     assert 0.01 <= d["placebo"]["rejection_rate"] <= 0.10 and d["placebo"]["days"] >= 100
     assert doc["market_implied"]["benchmark"].startswith("SPY")
+
+
+def test_the_quarterly_forecast_blocks_are_in_the_document(doc):
+    f = doc["forecasts"]
+    assert {"hyperscaler_capex_2025_usd_bn", "nvidia_fy2026_dc_revenue_usd_bn"} <= set(f)  # kept
+    nvda = f["nvidia_dc_revenue_next_quarter_usd_bn"]
+    assert nvda["quarter"] == "FY2025Q4"  # the first Nvidia quarter not reported by 2025-02-10
+    lo, hi = nvda["interval"]
+    assert lo < nvda["median"] < hi and nvda["baseline_label"]
+    capex = f["capex_next_quarter_usd_bn"]
+    assert capex["quarter"] == "2025Q1" and set(capex["companies"]) == {"MSFT", "GOOGL", "AMZN", "META"}
+    assert f["capex_year_usd_bn"]["total"]["median"] > 0

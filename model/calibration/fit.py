@@ -7,7 +7,7 @@ capex plans imply, whether one elasticity explains both, and what the fitted mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from model.calibration import capex as capex_mod
 from model.calibration import combine as combine_mod
 from model.calibration import evidence as evidence_mod
+from model.calibration import quarterly as quarterly_mod
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.forecast import Forecast, model_growth
 from model.calibration.hardware_fit import HardwareFit, fit_from_data
@@ -63,6 +64,9 @@ class Calibration:
     """The DeepSeek news against the trend: raw and over-trend factors."""
     decomposition: DecompositionResult | None = None
     """The cross-section of 27 January split into channels (GLS, exposures fixed before it)."""
+    quarterly: dict = field(default_factory=dict)
+    """The next-quarter and calendar-year forecasts (:mod:`model.calibration.quarterly`) as the
+    JSON blocks of ``forecasts``."""
 
     def summary(self) -> Summary:
         """What ``jevons calibrate`` prints: the elasticity from each piece of evidence, their
@@ -128,7 +132,7 @@ class Calibration:
                 "interval": list(self.hardware.interval),
                 "chips": self.hardware.n,
             },
-            "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()},
+            "forecasts": {name: f.to_dict() for name, f in self.forecasts.items()} | self.quarterly,
             **({} if self.valuation_check is None
                else {"valuation": self.valuation_check.to_dict()["valuation"]}),
             **({} if self.decomposition is None
@@ -156,9 +160,11 @@ def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: 
     forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
     valuation_check = reverse_dcf(stamp, abnormal_return=nvda.abnormal_return, valuation=valuation)
     decomposition = decompose_event(DecompositionSpec(EVENT_DATE))  # prices up to the event only
-    return Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
-                       external, combination, forecasts, valuation_check, news_size(stamp),
-                       decomposition)
+    calibration = Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
+                              external, combination, forecasts, valuation_check, news_size(stamp),
+                              decomposition)
+    blocks = quarterly_mod.forecasts_as_of(stamp, draws=draws, seed=seed, calibration=calibration)
+    return replace(calibration, quarterly=blocks)
 
 
 def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draws: int,
