@@ -75,7 +75,7 @@ class Budget:
     """The budget that 'budget-share' demand spends a share of (see :mod:`model.engine.demand`)."""
 
     usd_bn: Num = _default("budget.usd_bn")  # in the base year
-    growth: Num = _default("budget.growth")  # per year, at constant prices
+    growth: Num = _default("budget.growth")  # per year, in current dollars with its price index unchanged
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ FIELDS: tuple[Field, ...] = (
           "world GDP 2024, IMF World Economic Outlook October 2024 (facts: world_gdp_2024_usd_bn)",
           low=0, low_open=True, high=1e7, random=True),
     Field("budget.growth", FLOAT, WORLD_GDP_GROWTH, "per year",
-          "'budget-share': growth of the budget at constant prices.",
+          "'budget-share': growth of the budget per year, in current dollars (nominal, as spend is) with the budget's price index held fixed.",
           "IMF WEO October 2024 real growth 3.2% (facts: world_real_growth_2025_pct) plus about 2% "
           "inflation (assumption)", low=-0.5, high=1, random=True),
     # --- supply -----------------------------------------------------------------------------

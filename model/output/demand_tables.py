@@ -90,7 +90,7 @@ def backfire_limits(cases: Sequence[tuple[float, float]]) -> dict[tuple[float, f
 
 def spend_against_budget(scenario: str, end: int) -> pd.DataFrame:
     """A shipped budget-share scenario run to ``end``, beside the same scenario with isoelastic
-    demand of elasticity sigma (its ``demand.substitution``), and the budget at constant prices
+    demand of elasticity sigma (its ``demand.substitution``), and the budget with its price index unchanged
     B_bar (1 + g_B)^t (first draw).
 
     Returns

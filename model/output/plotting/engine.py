@@ -330,7 +330,7 @@ def spend_against_budget(paths: pd.DataFrame, substitution: float, scenario: str
     ax.plot(years, paths["budget share"], color=scenario_colour(scenario),
             label=fr"budget share, $\sigma$ = {substitution:g}, $\eta$ = 1")
     ax.plot(years, paths["budget"], color=ROLE_COLOURS["reference"], ls="--",
-            label="budget: world gdp at constant prices")
+            label="budget: world gdp (nominal, price index unchanged)")
     _reference_lines(ax, x=horizon)
     _wide_log_axis(ax, "y")
     _year_axis(ax)
