@@ -100,7 +100,7 @@ def vintage_problems(facts: pd.DataFrame, prefix: str) -> list[str]:
     rows = facts[facts["id"].str.startswith(prefix) & (facts["period_start"] == "2025-01-01")
                  & (facts["period_end"] == "2025-12-31")].sort_values(["file", "line"])
     dates = list(rows["as_of"])
-    out = [f"{prefix}: {b:%Y-%m-%d} listed after {a:%Y-%m-%d}" for a, b in zip(dates, dates[1:]) if b < a]
+    out = [f"{prefix}: {b:%Y-%m-%d} listed after {a:%Y-%m-%d}" for a, b in zip(dates, dates[1:], strict=False) if b < a]
     if len(set(dates)) < 2:
         out.append(f"{prefix}: only {len(set(dates))} vintage(s)")
     ids = set(rows["id"])

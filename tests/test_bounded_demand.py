@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from model import load_scenario, run_scenario
 from model.engine import closed_forms as cf
 from model.engine import demand
-from model.engine.params import Budget, Params, Segment, Shock, Supply, ValueCapture, params_from_values
+from model.engine.params import (
+    Budget,
+    Params,
+    Segment,
+    Shock,
+    Supply,
+    ValueCapture,
+    params_from_values,
+)
 from model.engine.simulation import simulate
 from model.engine.valuation import predicted_return
 from model.scenarios.loader import available_scenarios

@@ -31,10 +31,10 @@ from model.calibration.news_size import NewsSize, news_size
 from model.calibration.peers import PeerEvidence, peer_evidence
 from model.calibration.reverse_dcf import ReverseDCF, reverse_dcf
 from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
-from model.event_study.decompose import DecompositionResult, DecompositionSpec, decompose_event
 from model.data.facts import fact, fact_value
 from model.engine.closed_forms import jevons_factor
 from model.errors import DataError
+from model.event_study.decompose import DecompositionResult, DecompositionSpec, decompose_event
 from model.summary import LEVEL, Summary
 
 GRID_FACTORS = (2.0, 3.0, 5.0, 8.0, 11.0, 17.0, 27.0, 40.0, 60.0)

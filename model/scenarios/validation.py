@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from model.engine import schema
-from model.engine import demand
+from model.engine import demand, schema
 from model.engine.schema import BOOL, FLOAT, INT, NAMES, STR, TABLES, Field
 from model.scenarios.distributions import parse_distribution
 from model.scenarios.keys import (
