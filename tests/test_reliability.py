@@ -313,3 +313,9 @@ def test_calibrate_bad_as_of_and_unwritable_out_are_one_line(tmp_path, mirror):
                           "--as-of: '' is not a date; allowed: YYYY-MM-DD")
     assert_one_line_error(run_cli("calibrate", "--out", str(tmp_path), env=env),
                           f"--out {tmp_path}: cannot write (Is a directory)")
+    # refused before the fit runs, so each of these takes well under a second
+    missing = tmp_path / "no" / "such" / "fit.json"
+    assert_one_line_error(run_cli("calibrate", "--out", str(missing), env=env),
+                          f"--out {missing}: cannot write (No such file or directory)")
+    assert_one_line_error(run_cli("calibrate", "--out", "/proc/self/status", env=env),
+                          "--out /proc/self/status: cannot write (")

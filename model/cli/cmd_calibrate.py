@@ -55,11 +55,34 @@ def _seed(text: str) -> int:
     return value
 
 
+def _check_out(path: str) -> None:
+    """Refuse an --out the JSON could not be written to before the fit runs (it takes seconds)."""
+    import os
+    from pathlib import Path
+
+    target = Path(path)
+    parent = target.parent
+    reason = None
+    if target.is_dir():
+        reason = "Is a directory"
+    elif target.exists() and not target.is_file():
+        reason = "not a regular file"
+    elif not parent.is_dir():
+        reason = "No such file or directory"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        reason = "Permission denied"
+    if reason:
+        raise JevonsError(f"--out {path}: cannot write ({reason}); allowed: a writable "
+                          "file path (written atomically)")
+
+
 def run(args) -> int:
     from model import io
     from model.calibration.fit import fit
 
     as_of = parse_date(args.as_of, "--as-of")
+    if args.out:
+        _check_out(args.out)
     result = fit(as_of, draws=args.draws, seed=SEED if args.seed is None else args.seed)
     doc = result.to_dict()
     if args.out:
