@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from model.cli import arguments
 from model.constants import SEED
 
 ORDER = 45
@@ -28,28 +29,8 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _draws(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; allowed: 100..10^5") from None
-    if not 100 <= value <= 10**5:
-        raise argparse.ArgumentTypeError(f"{value} out of range; allowed: 100..10^5")
-    return value
-
-
-def _seed(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; allowed: 0..2^63-1") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} out of range; allowed: 0..2^63-1")
-    return value
+_draws = arguments.integer_in(100, 10**5, "100..10^5")
+_seed = arguments.seed
 
 
 def run(args) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from model.cli import arguments
 from model.constants import DEFAULT_AS_OF, SEED
 from model.dates import parse_date
 from model.errors import JevonsError
@@ -31,28 +32,8 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; allowed: 100..10^6") from None
-    if not 100 <= value <= 10**6:
-        raise argparse.ArgumentTypeError(f"{value} out of range; allowed: 100..10^6")
-    return value
-
-
-def _seed(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer; allowed: 0..2^63-1") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} out of range; allowed: 0..2^63-1")
-    return value
+_positive_int = arguments.integer_in(100, 10**6, "100..10^6")
+_seed = arguments.seed
 
 
 def _check_out(path: str) -> None:
