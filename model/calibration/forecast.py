@@ -23,8 +23,24 @@ from model.summary import Summary, interval_label, interval_text
 INTERVAL = (0.025, 0.975)
 
 
+class DrawSummary:
+    """The median and central 95% interval of a forecast's ``draws`` (shared by the annual
+    forecasts here and the quarterly ones of :mod:`model.calibration.quarterly`)."""
+
+    draws: np.ndarray
+
+    @property
+    def median(self) -> float:
+        return float(np.median(self.draws))
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        lo, hi = np.quantile(self.draws, INTERVAL)
+        return float(lo), float(hi)
+
+
 @dataclass(frozen=True)
-class Forecast:
+class Forecast(DrawSummary):
     """A forecast with its central 95% interval and the naive baseline it must beat."""
 
     name: str
@@ -35,15 +51,6 @@ class Forecast:
     baseline_as_of: str
     base_level: float
     base_label: str
-
-    @property
-    def median(self) -> float:
-        return float(np.median(self.draws))
-
-    @property
-    def interval(self) -> tuple[float, float]:
-        lo, hi = np.quantile(self.draws, INTERVAL)
-        return float(lo), float(hi)
 
     def summary(self) -> Summary:
         """The forecast beside its naive baseline."""

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.calibration.forecast import DrawSummary
 from model.calibration.longrun import CAPEX_DATASET, LAG_DAYS
 from model.calibration.market import draw_market_inputs
 from model.constants import EVENT_YEAR, SEED
@@ -48,7 +49,6 @@ from model.errors import DataError, JevonsError
 from model.summary import Summary, interval_label, interval_text
 
 FIRST_AS_OF = "2025-01-29"  # the first day every series has its last 2024 quarter or guidance
-INTERVAL = (0.025, 0.975)
 COMPANIES = ("MSFT", "GOOGL", "AMZN", "META")
 LATEST_GUIDANCE = "latest guidance"
 LATEST_PLAN = "latest plan"
@@ -492,7 +492,7 @@ def capex_scatter(series: dict[str, pd.DataFrame]) -> float:
 
 
 @dataclass(frozen=True)
-class QuarterForecast:
+class QuarterForecast(DrawSummary):
     """One forecast (a quarter or a year, one company or the total) with its baselines."""
 
     name: str
@@ -504,15 +504,6 @@ class QuarterForecast:
     base_label: str
     inputs: tuple[tuple[str, str, float], ...] = ()  # (input, value used, moves the median by)
     unit: str = "USD bn"
-
-    @property
-    def median(self) -> float:
-        return float(np.median(self.draws))
-
-    @property
-    def interval(self) -> tuple[float, float]:
-        lo, hi = np.quantile(self.draws, INTERVAL)
-        return float(lo), float(hi)
 
     @property
     def baseline(self) -> float:

@@ -870,17 +870,6 @@ def shipped_runs() -> dict[str, Any]:
     return {name: run_scenario(sc) for name, sc in from_files.items()}
 
 
-def elasticity_shock_path(scenario: str, elasticity: float, factor: float,
-                          variable: str = "compute_spend") -> np.ndarray:
-    """One draw of ``variable`` for a shipped scenario rerun with its elasticity
-    (``demand.substitution`` for budget-share demand, ``demand.elasticity`` otherwise) and the
-    first shock's factor overridden (what the scenarios chapter's sliders move)."""
-    form = load_scenario(scenario).values["demand"]["form"]
-    key = "demand.substitution" if form == "budget-share" else "demand.elasticity"
-    return overridden_path(scenario, [f"{key}={elasticity}",
-                                      f"efficiency.shocks[0].factor={factor}"], variable)
-
-
 def trend_summary(values: Mapping[str, Any], years: float) -> dict[str, float]:
     """The trend assumptions of a scenario's resolved values: ``t_hw`` (years), ``t_alg_months``,
     the elasticity (``base_eps``), and the factor by which the price of useful work falls in a

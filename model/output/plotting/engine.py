@@ -8,7 +8,7 @@ its :func:`~model.output.plotting.style.scenario_colour`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -166,20 +166,6 @@ def doubling_time_history(history: pd.DataFrame, anchor: pd.Series, ax=None):
 
 
 # --- the ECP and the FFT ------------------------------------------------------------------------
-def ratio_by_elasticity(ratios: pd.DataFrame, ax=None):
-    """Spend relative to a reference path, one line per elasticity (a
-    :func:`model.output.tables.sweep_ratio_table`), on a log scale."""
-    ax = _axes(ax)
-    for eps, path in ratios.iterrows():
-        ax.plot(ratios.columns, path.to_numpy(), label=fr"$\varepsilon$ = {eps:g}")
-    _reference_lines(ax, y=1.0)
-    log_axis(ax, "y")
-    _year_axis(ax)
-    ax.set_ylabel("spend / baseline spend")
-    ax.legend(ncols=2)
-    return ax
-
-
 def fft_speedup(sizes_log2, speedups, marker_log2: float, marker_speedup: float, ax=None):
     """Speed-up of the FFT over the direct transform against the problem size n = 2^x, with a
     marker at one size."""
@@ -232,33 +218,6 @@ SCENARIO_PANELS = {
 }
 
 
-def scenario_panels(paths: pd.DataFrame, ylabel: str, labels: Mapping[str, str] | None = None,
-                    groups: Mapping[str, Sequence[str]] = SCENARIO_PANELS):
-    """Stacked panels of scenario paths (a :func:`model.output.tables.median_paths` frame), one
-    per group of scenario names (default :data:`SCENARIO_PANELS`), on a shared log scale.
-    Returns the figure."""
-    fig, axes = figure(len(groups), columns=1, sharey=True, sharex=True)
-    for ax, (title, members) in zip(np.atleast_1d(axes), groups.items(), strict=True):
-        scenario_paths(paths.index, {n: paths[n] for n in members}, ylabel, labels, ax=ax)
-        ax.set_title(title)
-        ax.legend(loc="upper left", ncols=2)
-    return fig
-
-
-def elasticity_sweep(sweep: pd.DataFrame, years: Sequence[int], base_spend: float, ax=None):
-    """Spend against the elasticity in a few years (a :func:`model.output.tables.sweep_table`),
-    with base-year spend dashed and the threshold dotted."""
-    ax = _axes(ax)
-    for year in years:
-        ax.plot(sweep.index, sweep[year], label=str(year))
-    _reference_lines(ax, y=base_spend, x=1.0)
-    _wide_log_axis(ax, "y")
-    ax.set_xlabel(EPSILON_LABEL)
-    ax.set_ylabel(SPEND_LABEL)
-    ax.legend()
-    return ax
-
-
 def spend_against_baseline(path, baseline, label: str = "with these values",
                            scenario: str = "deepseek", ax=None):
     """One spend path (values over the years of ``baseline``) in a scenario's colour beside
@@ -266,27 +225,6 @@ def spend_against_baseline(path, baseline, label: str = "with these values",
     return scenario_paths(baseline.years,
                           {scenario: path, "baseline": baseline.variables["compute_spend"][0]},
                           labels={scenario: label}, ax=ax)
-
-
-def spend_grid(paths: Mapping[tuple[float, float], np.ndarray], baseline, ax=None):
-    """Spend paths for a grid of (elasticity, gain) over the years of the ``baseline`` engine
-    result: one colour per elasticity, one line style per gain, and the baseline's compute spend
-    (the sliders' static equivalent)."""
-    ax = _axes(ax)
-    years = baseline.years
-    elasticities = sorted({e for e, _ in paths})
-    gains = sorted({s for _, s in paths})
-    styles = dict(zip(gains, ("-", "--", ":", "-."), strict=False))
-    for (e, s), path in paths.items():
-        ax.plot(years, path, ls=styles[s], color=f"C{elasticities.index(e)}",
-                label=fr"$\varepsilon$ = {e:g}, $S$ = {s:g}x")
-    ax.plot(years, baseline.variables["compute_spend"][0], color=scenario_colour("baseline"),
-            label="baseline")
-    log_axis(ax, "y")
-    _year_axis(ax)
-    ax.set_ylabel(SPEND_LABEL)
-    legend_below(ax, ncols=3)
-    return ax
 
 
 # --- the bounded demand model (the Jevons-model chapter) ----------------------------------------
