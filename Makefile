@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 lock: $(STAMP)  ## re-resolve requirements.lock from the current environment
-	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Pinned versions of every dependency (pip constraints file).' > requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Pinned versions of every dependency (pip constraints file), resolved on Python 3.11.\n# Regenerate: make lock' > requirements.lock
 
 clean:
 	rm -rf book/_build .pytest_cache
