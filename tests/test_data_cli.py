@@ -122,8 +122,10 @@ def test_fetch_with_empty_yfinance_frame(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("JEVONS_DATA_MIRROR", raising=False)
     assert main(["data", "fetch", "NVDA"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("error: NVDA: yfinance returned no prices for NVDA")
-    assert str(tmp_path / "cache" / "market" / "NVDA.csv") in err[0]
+    assert len(err) == 1 and err[0].startswith(
+        "error: NVDA: download from https://finance.yahoo.com/quote/NVDA/history failed: "
+        "yfinance returned no prices")
+    assert "the cache was not changed" in err[0]
     assert not (tmp_path / "cache").exists()
 
 
@@ -139,9 +141,11 @@ def test_fetch_writes_the_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("JEVONS_CACHE_DIR", str(tmp_path / "cache"))
     assert main(["data", "fetch", "nvda", "^gspc"]) == 0
     out = capsys.readouterr().out
-    assert "3 rows, 2025-01-02 to 2025-01-06" in out
+    assert "NVDA: 3 rows, 2025-01-02 to 2025-01-06, from https://finance.yahoo.com" in out
     assert sorted(p.name for p in (tmp_path / "cache" / "market").iterdir()) == [
-        "GSPC.csv", "GSPC.csv.sha256", "NVDA.csv", "NVDA.csv.sha256"]
+        "GSPC.csv", "GSPC.csv.sha256", "GSPC.csv.source.json",
+        "NVDA.csv", "NVDA.csv.sha256", "NVDA.csv.source.json"]
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".fetch-")]
 
 
 def test_status_shows_where_each_dataset_is_read_from(mirror, env):

@@ -85,7 +85,7 @@ def test_missing_dataset_says_where_it_looked(tmp_path, monkeypatch):
         load_dataset("epoch_ml_hardware")
     message = str(info.value)
     assert "no cache file" in message and str(tmp_path / "empty" / "other" / "epoch_ml_hardware.csv") in message
-    assert "https://epoch.ai/data/machine-learning-hardware" in message
+    assert "run `jevons data fetch epoch_ml_hardware` with network access" in message
 
 
 def damaged_copy(mirror, tmp_path, monkeypatch, name, edit):

@@ -3,7 +3,9 @@
 Examples::
 
     jevons data status                  # per dataset: cached? in the mirror? rows, dates, source
-    jevons data fetch NVDA SPY          # download from Yahoo Finance into the cache
+    jevons data fetch                   # every dataset of the manifest, from its source
+    jevons data fetch NVDA epoch_ml_hardware
+    jevons data fetch --missing         # only what neither the cache nor the mirror holds
     jevons data verify                  # hashes, schema, ranges; what is missing
     jevons data prices NVDA --start 2025-01-24 --end 2025-01-28
     jevons data facts --as-of 2025-02-10
@@ -23,7 +25,8 @@ def register(subparsers) -> None:
         description=(
             "External datasets are listed in data/manifest.toml and never committed. They are "
             "read from the git-ignored cache, then the mirror named by JEVONS_DATA_MIRROR, then "
-            "(prices only) Yahoo Finance unless JEVONS_OFFLINE=1."
+            "(prices only) Yahoo Finance unless JEVONS_OFFLINE=1; `jevons data fetch` downloads "
+            "every dataset from its canonical source into the cache."
         ),
     )
     sub = parser.add_subparsers(dest="data_command", metavar="ACTION", parser_class=type(parser))
@@ -34,12 +37,24 @@ def register(subparsers) -> None:
 
     p = sub.add_parser(
         "fetch",
-        help="download daily prices from Yahoo Finance into the cache",
-        description="Download with yfinance (auto_adjust=False, full history), check, and write "
-        "atomically into the cache, with the file's sha256 beside it (market/TICKER.csv.sha256); "
-        "every later read checks the file against it. Default: every ticker in the manifest.",
+        help="download every dataset of the manifest from its source into the cache",
+        description="Download from the canonical sources: prices from Yahoo Finance (yfinance, "
+        "auto_adjust=False, full history), Epoch AI's CSV exports (epoch.ai/data; "
+        "JEVONS_EPOCH_URL replaces the base), and SEC EDGAR XBRL company facts for the capex "
+        "table (data.sec.gov; JEVONS_SEC_URL replaces the base; SEC requires a User-Agent with "
+        "your name and email: JEVONS_SEC_USER_AGENT or --sec-user-agent). Each dataset is "
+        "checked against the manifest's schema in a staging folder and only then moved into "
+        "the cache with its sha256 beside it (FILE.sha256) and a record of its source "
+        "(FILE.source.json); a failed download leaves the cache unchanged. Default: every "
+        "dataset and ticker of the manifest. Exits 2 if any fails.",
     )
-    p.add_argument("tickers", nargs="*", metavar="TICKER", help="tickers (default: all in the manifest)")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="tickers or dataset names of data/manifest.toml (default: all)")
+    p.add_argument("--missing", action="store_true",
+                   help="only the datasets found in neither the cache nor the mirror; stop at "
+                   "the first failure with one line saying what to do (the check of `make book`)")
+    p.add_argument("--sec-user-agent", default=None, metavar="'NAME EMAIL'",
+                   help="User-Agent for SEC EDGAR (default: $JEVONS_SEC_USER_AGENT)")
     p.set_defaults(func=_fetch)
 
     p = sub.add_parser(
@@ -103,29 +118,50 @@ def _status(args) -> int:
 
 
 def _fetch(args) -> int:
+    from model.data.fetch import all_names, fetch, missing_names, resolve_names
     from model.data.locations import OFFLINE_ENV, is_offline
-    from model.data.manifest import manifest
-    from model.data.market import fetch_prices
+    from model.data.sources import SEC_DATASET, sec_user_agent
     from model.errors import DataError
+    from model.paths import MIRROR_ENV, cache_dir, mirror_dir
 
-    tickers = list(args.tickers) or list(manifest().tickers)
+    if args.missing:
+        names = missing_names()
+        wanted = set(resolve_names(args.names)) if args.names else None
+        names = [n for n in names if wanted is None or n in wanted]
+        if not names:
+            where = f"the cache or the mirror {mirror_dir()}" if mirror_dir() else "the cache"
+            print(f"data: every dataset of data/manifest.toml is in {where}")
+            return 0
+    else:
+        names = resolve_names(args.names) if args.names else all_names()
+    shown = f"{', '.join(names[:3])}{' ...' if len(names) > 3 else ''}"
+    mirror = (f"set {MIRROR_ENV} to a copy of the data (market/TICKER.csv, other/*.csv)"
+              if mirror_dir() is None else f"add them to the mirror {mirror_dir()}")
     if is_offline():
-        raise DataError(
-            f"cannot download {', '.join(tickers[:3])}{' ...' if len(tickers) > 3 else ''} while "
-            f"offline ({OFFLINE_ENV} is set); unset {OFFLINE_ENV} or use a mirror "
-            "(JEVONS_DATA_MIRROR)"
-        )
-    failed = 0
-    for ticker in tickers:
+        raise DataError(f"cannot download {len(names)} dataset(s) ({shown}) while offline "
+                        f"({OFFLINE_ENV} is set); unset {OFFLINE_ENV}, or {mirror}")
+    if SEC_DATASET in names:  # before any download: SEC refuses anonymous requests
         try:
-            path, frame = fetch_prices(ticker)
+            sec_user_agent(args.sec_user_agent)
         except DataError as exc:
-            sys.stderr.write(f"error: {exc}\n")
-            failed += 1
-            continue
-        print(f"{ticker}: {len(frame)} rows, {frame.index[0]:%Y-%m-%d} to "
-              f"{frame.index[-1]:%Y-%m-%d}, written to {path}")
-    return 2 if failed else 0
+            if not args.missing:
+                raise
+            raise DataError(f"data for the book: {len(names)} dataset(s) in neither the cache "
+                            f"nor a mirror; {mirror}, or, to download them, {exc}") from None
+    if args.missing:
+        print(f"data: {len(names)} dataset(s) in neither the cache ({cache_dir()}) nor a "
+              f"mirror; downloading {shown}")
+        failures = fetch(names, user_agent=args.sec_user_agent, stop_on_error=True)
+        if failures:
+            raise DataError(f"data for the book: {failures[0]}; {mirror}, or fix the cause and "
+                            "run `jevons data fetch`")
+        return 0
+    failures = fetch(names, user_agent=args.sec_user_agent,
+                     error=lambda line: sys.stderr.write(f"error: {line}\n"))
+    if failures:
+        print(f"{len(names) - len(failures)} of {len(names)} dataset(s) fetched; "
+              f"{len(failures)} failed (listed on stderr)")
+    return 2 if failures else 0
 
 
 def _verify(args) -> int:

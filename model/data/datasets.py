@@ -1,9 +1,10 @@
 """The non-market datasets (Epoch AI tables, SEC capex): cache, then mirror.
 
-These have no download path in the project: a fresher export can be put into the cache
-(``model.paths.cache_dir()/other/<file>``), which then takes precedence over the mirror. A file
-is checked against its recorded sha256 before it is read (the manifest's for a mirror file; for a
-cached one the sidecar ``<file>.sha256`` beside it, which the user writes with ``sha256sum`` to
+``jevons data fetch`` downloads them from their publishers into the cache
+(``model.paths.cache_dir()/other/<file>``, see :mod:`model.data.fetch`), which then takes
+precedence over the mirror; an export of one's own can be put there too. A file is checked
+against its recorded sha256 before it is read (the manifest's for a mirror file; for a cached one
+the sidecar ``<file>.sha256`` beside it, which the fetch writes, or the user with ``sha256sum`` to
 adopt an export), then against its schema and the range rules of
 :data:`model.data.validate.DATASET_RULES`.
 """
@@ -199,8 +200,8 @@ def load_dataset(name: str) -> pd.DataFrame:
         cache = cache_dir() / spec.file
         raise DataError(
             f"{name}: no data: no cache file {cache}; {describe_mirror(spec.file)}; set "
-            f"JEVONS_DATA_MIRROR to a mirror with {spec.file}, or save the CSV export of "
-            f"{spec.source_url} as {cache}"
+            f"JEVONS_DATA_MIRROR to a mirror with {spec.file}, or run `jevons data fetch "
+            f"{name}` with network access"
         )
     if found.origin == "cache":
         fix = f"Delete it (the mirror is then used) or replace it with a complete export of {spec.source_url}."

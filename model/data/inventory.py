@@ -153,8 +153,8 @@ def _missing(name: str, spec: TickerSpec | DatasetSpec, offline: bool) -> tuple[
         fix = (f"set {MIRROR_ENV} to a mirror with {spec.file}, or run `jevons data fetch "
                f"{name}` with network access")
     else:
-        fix = (f"set {MIRROR_ENV} to a mirror with {spec.file}, or save the CSV export of "
-               f"{spec.source_url} as {cache} with its sha256 beside it")
+        fix = (f"set {MIRROR_ENV} to a mirror with {spec.file}, or run `jevons data fetch "
+               f"{name}` with network access")
     return (Check(name, "-", str(cache), "MISSING", "in neither cache nor mirror"),
             f"{name}: missing: {where}; {fix}")
 
