@@ -99,3 +99,30 @@ def test_the_command_runs_a_vintage():
 
 def test_bad_draws_are_refused():
     assert_one_line_error(run_cli("backtest", "--draws", "5"), "--draws", "allowed")
+
+
+# --- the estimates by vintage and the annual outcomes -------------------------------------------
+
+
+def test_the_annual_outcomes_are_the_plans_bases():
+    out = bt.annual_outcomes()
+    capex = out["hyperscaler_capex_2025_usd_bn"]
+    assert capex["value"] == pytest.approx(88.2 + 91.4 + 125 + 72.22)
+    assert f"{capex['known']:%Y-%m-%d}" == "2026-02-05"
+    assert out["nvidia_fy2026_dc_revenue_usd_bn"]["value"] == 193.7
+
+
+def test_the_outcome_percentile_is_the_share_of_draws_below():
+    assert bt.outcome_percentile(np.arange(100.0), 25.0) == pytest.approx(0.25)
+    assert bt.outcome_percentile([1.0, 2.0], 5.0) == 1.0
+
+
+def test_backtest_with_estimates_keeps_one_row_per_vintage_from_the_same_fit():
+    result, estimates = bt.backtest_with_estimates(["2025-02-10", "2025-06-30"], draws=200)
+    assert list(estimates["as_of"]) == [v["as_of"] for v in result.vintages] == ["2025-02-10", "2025-06-30"]
+    assert np.isnan(estimates["usage"].iloc[0]) and not np.isnan(estimates["usage"].iloc[1])  # tokens from 2025-04-30
+    for key in ("market", "capex", "combined", "demand_growth"):
+        assert (estimates[f"{key}_lo"] < estimates[key]).all() and (estimates[key] < estimates[f"{key}_hi"]).all()
+    # the same numbers as a forecast made directly from a fit of that date
+    direct = bt.model_forecaster(bt.parse_vintages("2025-06-30")[0], 200, bt.SEED)
+    assert result.vintages[1]["forecasts"]["capex_year_usd_bn"]["median"] == direct["capex_year_usd_bn"].total.median

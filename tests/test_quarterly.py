@@ -172,18 +172,48 @@ def test_the_drift_is_the_log_of_outcome_over_the_first_plan(tmp_path, monkeypat
 
 
 def test_drift_and_usage_on_the_real_tables():
-    assert qt.plan_drift("2025-07-29").table.empty
+    assert qt.plan_drift("2025-01-28").table.empty
+    meta = qt.plan_drift("2025-01-29")  # Meta's 2024 outcome: its first plan (30-35) was low
+    assert meta.by_firm == {"meta": pytest.approx(np.log(39.23 / 32.5))} and meta.thin
     msft = qt.plan_drift("2025-07-30")
-    assert msft.by_firm == {"microsoft": pytest.approx(np.log(88.2 / 80))} and msft.thin
+    assert msft.by_firm["microsoft"] == pytest.approx(np.log(88.2 / 80)) and msft.thin
     late = qt.plan_drift("2026-03-31")
     assert set(late.by_firm) == {"microsoft", "meta", "alphabet", "amazon"} and not late.thin
-    assert late.for_firm("meta") == pytest.approx(np.log(72.22 / 62.5))
+    assert late.for_firm("meta") == pytest.approx((np.log(72.22 / 62.5) + np.log(39.23 / 32.5)) / 2)
     spend = np.random.default_rng(1).normal(0.38, 0.05, 500)
-    assert qt.usage_signal("2025-02-10", spend, np.full(500, 1.3)).shift == 0.0  # no token facts yet
-    one = qt.usage_signal("2025-04-30", spend, np.full(500, 1.3))
-    assert len(one.table) == 1 and one.shift == 0.0
-    usage = qt.usage_signal("2025-12-31", spend, np.full(500, 1.3))
-    assert len(usage.table) == 4 and 0 < usage.weight < 0.1  # the series disagree: little weight
+    eps = np.random.default_rng(2).normal(0.9, 0.05, 500)
+    assert qt.usage_signal("2025-02-10", spend, eps).shift == 0.0  # no token facts yet
+    one = qt.usage_signal("2025-04-30", spend, eps)
+    assert len(one.table) == 1 and 0 < one.weight < 0.1  # one series, wide priors: little weight
+    usage = qt.usage_signal("2025-12-31", spend, eps)
+    assert len(usage.table) == 5 and 0 < usage.weight < 0.1
+    assert usage.shift == pytest.approx(usage.weight * (usage.reading - np.median(spend)))
+    assert usage.shift == pytest.approx(usage.intensity + usage.demand)
+    lo, hi = usage.intensity_range
+    assert lo <= usage.intensity <= hi
+    # the supply signal: two Google backlog readings by 2026-02-04, none before 2025-10-29
+    assert qt.supply_signal("2025-10-28", spend).shift == 0.0
+    assert qt.supply_signal("2025-10-29", spend).weight == 0.0  # one reading: precision unknown
+    supply = qt.supply_signal("2026-03-31", spend)
+    assert len(supply.table) == 3 and 0 < supply.weight < 0.2
+    assert supply.table["growth"].iloc[0] == pytest.approx(4 * np.log(155 / 106))
+    assert any("Ashkenazi" in s for s in supply.statements)
+    assert all("Ashkenazi" not in s for s in qt.supply_signal("2025-02-03", spend).statements)
+
+
+def test_the_swings_set_one_input_from_its_low_to_its_high(tmp_path, monkeypatch, no_xbrl):
+    g = 1.05
+    monkeypatch.setenv("JEVONS_FACTS_DIR", str(world(tmp_path, growth=g)))
+    nq = qt.capex_next_quarter("2025-08-15", engine=engine(spend=4 * np.log(g), spread=0.2))
+    table = nq.total.swings_table()
+    row = table.set_index("input").loc["engine growth (compute spend)"]
+    last = sum(v * g ** 5 for v in (20.0, 12.0, 15.0, 10.0))  # 2025Q2, the run-rate
+    lo, hi = np.quantile(np.full(N, 4 * np.log(g)) + np.linspace(-0.2, 0.2, N), [0.025, 0.975])
+    assert row["median at low"] == pytest.approx(last * np.exp(lo / 4))  # no scatter in this world
+    assert row["median at high"] == pytest.approx(last * np.exp(hi / 4))
+    assert row["change"] == pytest.approx(row["median at high"] - row["median at low"])
+    assert table["change"].abs().is_monotonic_decreasing
+    assert table.set_index("input").loc["guidance drift", "change"] == 0.0  # no plan outcome known
 
 
 def test_capex_series_on_their_definitions():

@@ -19,7 +19,9 @@ import pandas as pd
 
 from model.calibration import quarterly as qt
 from model.calibration.fit import fit
+from model.calibration.usage import usage_evidence
 from model.constants import DEFAULT_AS_OF, SEED
+from model.data.facts import fact
 from model.dates import parse_date
 from model.errors import JevonsError
 from model.summary import Summary
@@ -228,3 +230,68 @@ def backtest(vintages=None, *, draws: int = BACKTEST_DRAWS, seed: int = SEED, pr
         targets.append({name: r.forecast.target if hasattr(r, "forecast") else r.target
                         for name, r in results.items()})
     return Backtest(tuple(rows), summarise(rows), draws, tuple(targets))
+
+
+# --- the estimates behind each vintage -----------------------------------------------------------
+
+# The annual forecasts' outcomes, on the plans' own bases (the capex fit's): Microsoft's fiscal
+# year to June 2025 including finance leases, Alphabet's and Amazon's (net) cash capex and Meta's
+# including finance-lease principal, for calendar 2025; Nvidia's fiscal-2026 data-center revenue.
+ANNUAL_OUTCOMES = {
+    "hyperscaler_capex_2025_usd_bn": ("capex_fy2025_microsoft_incl_leases", "capex_2025_alphabet",
+                                      "capex_2025_amazon", "capex_2025_meta"),
+    "nvidia_fy2026_dc_revenue_usd_bn": ("nvda_dc_revenue_fy2026",),
+}
+
+
+def annual_outcomes() -> dict[str, dict]:
+    """Each annual forecast's outcome from the whole facts tables: ``value``, ``ids``, ``known``
+    (the date the last of them became public)."""
+    out = {}
+    for name, ids in ANNUAL_OUTCOMES.items():
+        rows = [fact(i) for i in ids]
+        out[name] = {"value": float(sum(r["value"] for r in rows)), "ids": ids,
+                     "known": max(pd.Timestamp(r["as_of"]) for r in rows)}
+    return out
+
+
+def outcome_percentile(draws, outcome: float) -> float:
+    """Share of the forecast draws below the outcome (where it fell in the distribution)."""
+    return float(np.mean(np.asarray(draws, dtype=float) < outcome))
+
+
+def _interval(draws) -> tuple[float, float, float]:
+    lo, mid, hi = np.quantile(np.asarray(draws, dtype=float), [0.025, 0.5, 0.975])
+    return float(mid), float(lo), float(hi)
+
+
+def vintage_estimates(calibration, draws: int, seed: int) -> dict:
+    """What the fit as of one vintage estimated: each elasticity's median and 95% interval
+    (``usage`` NaN before the first token-volume fact) and the demand growth drawn with the
+    combined elasticity (the forecasts' draws)."""
+    row: dict = {"as_of": f"{calibration.as_of:%Y-%m-%d}"}
+    usage = usage_evidence(calibration.as_of, draws=draws, seed=seed)
+    estimates = {"market": calibration.market, "capex": calibration.capex.estimate,
+                 "usage": None if usage is None else usage.estimate,
+                 "combined": calibration.combination.estimate}
+    for name, est in estimates.items():
+        mid, lo, hi = (np.nan,) * 3 if est is None else _interval(est.draws)
+        row |= {f"{name}": mid, f"{name}_lo": lo, f"{name}_hi": hi}
+    _, growth, _ = qt.posterior_draws(calibration, draws, seed)
+    mid, lo, hi = _interval(growth)
+    return row | {"demand_growth": mid, "demand_growth_lo": lo, "demand_growth_hi": hi}
+
+
+def backtest_with_estimates(vintages=None, *, draws: int = BACKTEST_DRAWS, seed: int = SEED,
+                            progress: bool = False) -> tuple[Backtest, pd.DataFrame]:
+    """:func:`backtest` with the default forecaster, and one row of :func:`vintage_estimates`
+    per vintage from the same fits (no fit is made twice)."""
+    rows = []
+
+    def forecaster(day, n, s):
+        calibration = fit_as_of(day, n, s)
+        rows.append(vintage_estimates(calibration, n, s))
+        return qt.forecast_results(day, draws=n, seed=s, calibration=calibration)
+
+    result = backtest(vintages, draws=draws, seed=seed, progress=progress, forecaster=forecaster)
+    return result, pd.DataFrame(rows)

@@ -4,7 +4,7 @@ four hyperscalers' next calendar quarter of capex and the calendar year containi
 Every forecast is grown from an exit run-rate, the last quarter reported by the as-of date ``D``,
 by a quarterly log growth of
 
-    g / 4,  g = g_engine + drift + usage shift   (annual log growth)
+    g / 4,  g = g_engine + drift + usage + supply   (annual log growth)
 
 * ``g_engine``: the fitted engine's growth of compute spend (capex) or of Nvidia's data-center
   revenue for the calendar year of the target quarter, one value per posterior draw of the fit
@@ -13,9 +13,18 @@ by a quarterly log growth of
   plan vintages whose outcome is known at ``D`` (the company's own where it has one, else the
   mean over every known vintage; 0 when none is known). The engine's demand growth is fitted to
   the plans, so plans that drift up understate growth by this much;
-* ``usage shift``: token volumes in ``trends.csv`` give a second reading of spend growth (token
-  growth minus the fall in the cost per token the draws imply); it is pooled with the engine's
-  growth by precision, so series that disagree by orders of magnitude move the forecast little.
+* ``usage``: the token volumes (:mod:`model.calibration.usage`) give a second reading of spend
+  growth, tokens times the price per token, ``(eps - 1)(d - r) + s`` for each elasticity draw
+  (``d`` the price fall per token, ``r`` reasoning-token intensity, ``s`` the demand shift, their
+  posteriors given the series). It is pooled with the engine's growth by precision and reported
+  as two terms: the intensity term ``(1 - eps) r`` (more tokens per task, not a price fall) and
+  the demand shift with the price term. With wide priors the reading is imprecise, so its weight
+  is small;
+* ``supply``: the cloud backlogs (contracted demand the capacity has yet to serve) give a third
+  reading, their annual log growth, pooled the same way once two readings are known (their
+  disagreement measures their precision). The capacity statements in ``statements.csv`` (e.g.
+  Alphabet's CFO on 4 February 2025: more demand than capacity) are listed in the notes; they
+  carry no number and move nothing.
 
 Intervals (central 95%) come from the draws of ``g`` plus, each quarter ahead, a normal shock
 with the historical scatter of quarterly log growth (a median absolute deviation, robust to the
@@ -23,7 +32,9 @@ one-off jumps of 2023): Nvidia's own data-center quarters, and for capex the poo
 the hyperscaler series known at ``D`` (with the SEC XBRL file's Alphabet and Amazon history).
 
 Each result carries the naive baselines a user would reach for (the latest guidance or plan, the
-run-rate, last quarter's growth compounded) and a table of how much each input moves the median.
+run-rate, last quarter's growth compounded), a table of how much each input moves the median (the
+median with every term less the median without it) and the swings: each input from its low to its
+high value, the others as fitted, and the median's change (:meth:`QuarterForecast.swings_table`).
 Every function reads only facts dated on or before ``D`` (and SEC XBRL quarters 45 days after
 their end, as :mod:`model.calibration.longrun` does).
 """
@@ -39,9 +50,10 @@ import pandas as pd
 from model.calibration.forecast import DrawSummary
 from model.calibration.longrun import CAPEX_DATASET, LAG_DAYS
 from model.calibration.market import draw_market_inputs
+from model.calibration.usage import UsageEvidence, usage_evidence
 from model.constants import EVENT_YEAR, SEED
 from model.data import load_dataset
-from model.data.facts import load_facts
+from model.data.facts import load_facts, load_statements
 from model.dates import parse_date
 from model.engine.params import Params, Segment, Shock, ValueCapture
 from model.engine.simulation import simulate
@@ -99,16 +111,14 @@ _PLAN = re.compile(r"capex_guidance_(fy)?(\d{4})_(microsoft|alphabet|amazon|meta
                    r"(?:_(\d{4}_\d{2}_\d{2}))?(?:_(low|high))?$")
 _NV_QUARTER = re.compile(r"nvda_(dc_revenue|revenue|revenue_guidance)_fy(\d{4})_q([1-4])$")
 
-# Token volumes as spend-growth evidence: (label, earlier id or None, later id or ratio id, years).
-USAGE = (
-    ("Microsoft tokens, Q1 2025 over Q1 2024", None, "microsoft_tokens_growth_2025_q1_yoy", 1.0),
-    ("Google tokens a month, May 2024 to May 2025", "google_tokens_per_month_2024_05",
-     "google_tokens_per_month_2025_05", 1.0),
-    ("Google tokens a month, May to July 2025", "google_tokens_per_month_2025_05",
-     "google_tokens_per_month_2025_07", 2.0 / 12.0),
-    ("OpenRouter tokens a year, 2024 to mid-2025 (lower bound)", "openrouter_tokens_per_year_2024",
-     "openrouter_tokens_per_year_mid2025_bound", 1.0),
+# Cloud backlogs as capex-growth evidence: (label, earlier id or None, later id or ratio id, years).
+SUPPLY = (
+    ("Google Cloud backlog, Q2 to Q3 2025", "google_cloud_backlog_2025_q2", "google_cloud_backlog_2025_q3", 0.25),
+    ("Google Cloud backlog, Q3 to Q4 2025", "google_cloud_backlog_2025_q3", "google_cloud_backlog_2025_q4", 0.25),
+    ("AWS backlog, Q4 2025 over Q4 2024", None, "aws_backlog_growth_2025_q4_yoy", 1.0),
 )
+CAPACITY_WORDS = ("capacity", "short supply")  # statements read as capacity signals
+Z95 = 1.96
 
 
 # --- dates and quarters ------------------------------------------------------------------------
@@ -389,6 +399,7 @@ class EngineGrowth:
     nvidia: np.ndarray
     cost_decline: np.ndarray  # annual log fall of the cost of useful work (hardware + algorithms)
     source: str
+    elasticity: np.ndarray | None = None  # the posterior draws behind it (None: a stand-in engine)
 
 
 def posterior_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -424,45 +435,108 @@ def engine_growth(as_of, year: int, calibration, *, draws: int = 4000, seed: int
     decline = np.log(2.0) / inputs["hardware_doubling_years"] + np.log(2.0) / inputs["efficiency_doubling_years"]
     return EngineGrowth(year, np.log(spend[:, i] / spend[:, i - 1]), np.log(nvidia[:, i] / nvidia[:, i - 1]),
                         np.broadcast_to(decline, eps.shape).astype(float),
-                        f"fit as of {stamp:%Y-%m-%d}, {draws} draws")
+                        f"fit as of {stamp:%Y-%m-%d}, {draws} draws", np.asarray(eps, dtype=float))
 
 
 @dataclass(frozen=True)
 class Usage:
-    """Token-volume growth known on a date, read as spend growth, pooled with the engine's."""
+    """The token volumes known on a date read as spend growth and pooled with the engine's."""
 
-    table: pd.DataFrame  # label, token_growth (annual log), spend_growth (annual log)
-    shift: float  # added to the engine's annual log growth
+    table: pd.DataFrame  # the usage series (model.calibration.usage.usage_observations)
+    shift: float  # added to the engine's annual log growth: intensity + demand
     weight: float  # the usage reading's weight in the pooled growth
+    intensity: float = 0.0  # the part of ``shift`` from reasoning-token intensity
+    reading: float = float("nan")  # the usage reading of annual log spend growth (median)
+    sd: float = float("nan")  # its sd
+    evidence: UsageEvidence | None = None
+    intensity_range: tuple[float, float] = (0.0, 0.0)  # the intensity term at r's prior 95% ends
+    demand_range: tuple[float, float] = (0.0, 0.0)  # the demand term at the reading's 95% ends
+
+    @property
+    def demand(self) -> float:
+        """The part of ``shift`` from the demand shift and the price term."""
+        return self.shift - self.intensity
 
     def text(self) -> str:
         if self.table.empty:
             return "no token volumes known: not used"
         return (f"{len(self.table)} series, token growth "
-                + ", ".join(f"{np.exp(g):.1f}x" for g in self.table["token_growth"])
-                + f" a year; weight {self.weight:.1%}, shift {self.shift:+.3f} a year")
+                + ", ".join(f"{np.exp(g):.1f}x" for g in self.table["growth"])
+                + f" a year; spend reading {self.reading:+.2f} (sd {self.sd:.2f}) a year, weight "
+                f"{self.weight:.1%}, shift {self.shift:+.3f} a year (intensity {self.intensity:+.3f})")
 
 
-def usage_signal(as_of, engine_spend: np.ndarray, cost_decline: np.ndarray) -> Usage:
-    """Token growth a year from the usage facts known on ``as_of``, less the cost decline per
-    token the draws imply, pooled with the engine's spend growth by precision. With fewer than
-    two series the disagreement between them cannot be measured and the shift is zero."""
-    values = load_facts(parse_date(as_of, "as_of")).set_index("id")["value"]
-    decline = float(np.median(cost_decline))
+def usage_signal(as_of, engine_spend: np.ndarray, elasticity: np.ndarray | None = None) -> Usage:
+    """The usage reading of annual log spend growth for the elasticity draws (the usage
+    evidence's own median when None), pooled with the engine's spend growth by precision:
+    weight = var(engine) / (var(engine) + var(reading)). Nothing before the first usage fact."""
+    evidence = usage_evidence(as_of, draws=1000)
+    if evidence is None:
+        return Usage(pd.DataFrame(columns=["label", "growth", "years", "known", "bound", "weak", "sources"]),
+                     0.0, 0.0)
+    eps = np.full(1, evidence.estimate.median) if elasticity is None else np.asarray(elasticity, dtype=float)
+    parts = evidence.spend_growth_given(eps)
+    reading = float(np.median(parts["total"]))
+    var = float(np.mean(parts["sd"] ** 2) + np.var(parts["total"]))
+    engine_var = float(np.var(engine_spend))
+    weight = engine_var / (engine_var + var) if engine_var + var > 0 else 0.0
+    shift = weight * (reading - float(np.median(engine_spend)))
+    intensity = weight * float(np.median(parts["intensity"]))
+    lever = weight * float(np.median(1.0 - eps))
+    prior = evidence.prior
+    r_range = (prior.intensity_mean - Z95 * prior.intensity_sd, prior.intensity_mean + Z95 * prior.intensity_sd)
+    demand = shift - intensity
+    half = Z95 * weight * float(np.sqrt(var))
+    return Usage(evidence.table, shift, weight, intensity, reading, float(np.sqrt(var)), evidence,
+                 tuple(sorted(lever * r for r in r_range)), (demand - half, demand + half))
+
+
+@dataclass(frozen=True)
+class Supply:
+    """Supply signals known on a date: cloud backlog growth pooled with the engine's spend growth,
+    and the capacity statements (text only)."""
+
+    table: pd.DataFrame  # label, growth (annual log)
+    shift: float
+    weight: float
+    sd: float
+    statements: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        said = "; ".join(self.statements) if self.statements else "none"
+        if len(self.table) < 2:
+            return (f"{len(self.table)} backlog reading(s): not used (two are needed to measure "
+                    f"their precision); capacity statements: {said}")
+        return (f"{len(self.table)} backlog readings, growth "
+                + ", ".join(f"{np.exp(g):.2f}x" for g in self.table["growth"])
+                + f" a year; weight {self.weight:.1%}, shift {self.shift:+.3f} a year; capacity "
+                f"statements: {said}")
+
+
+def supply_signal(as_of, engine_spend: np.ndarray) -> Supply:
+    """Cloud backlog growth a year from the facts known on ``as_of``, pooled with the engine's
+    spend growth by precision (the readings' variance from their disagreement, over their
+    number); fewer than two readings: zero. The capacity statements known on ``as_of`` are
+    listed, not used."""
+    stamp = parse_date(as_of, "as_of")
+    values = load_facts(stamp).set_index("id")["value"]
     rows = []
-    for label, earlier, later, years in USAGE:
+    for label, earlier, later, years in SUPPLY:
         if later not in values.index or (earlier is not None and earlier not in values.index):
             continue
         ratio = values[later] if earlier is None else values[later] / values[earlier]
-        growth = float(np.log(ratio) / years)
-        rows.append({"label": label, "token_growth": growth, "spend_growth": growth - decline})
-    table = pd.DataFrame(rows, columns=["label", "token_growth", "spend_growth"])
+        rows.append({"label": label, "growth": float(np.log(ratio) / years)})
+    table = pd.DataFrame(rows, columns=["label", "growth"])
+    said = load_statements(stamp)
+    said = said[said["statement"].str.lower().str.contains("|".join(CAPACITY_WORDS))]
+    statements = tuple(f"{r.stated_by}, {r.as_of:%Y-%m-%d}" for r in said.itertuples())
     if len(table) < 2:
-        return Usage(table, 0.0, 0.0)
+        return Supply(table, 0.0, 0.0, float("nan"), statements)
+    var = float(np.var(table["growth"], ddof=1) / len(table))
     engine_var = float(np.var(engine_spend))
-    usage_var = float(np.var(table["spend_growth"], ddof=1) / len(table) + np.var(cost_decline))
-    weight = engine_var / (engine_var + usage_var)
-    return Usage(table, weight * (float(table["spend_growth"].mean()) - float(np.median(engine_spend))), weight)
+    weight = engine_var / (engine_var + var)
+    shift = weight * (float(table["growth"].mean()) - float(np.median(engine_spend)))
+    return Supply(table, shift, weight, float(np.sqrt(var)), statements)
 
 
 def robust_scatter(growth: np.ndarray) -> float:
@@ -504,6 +578,7 @@ class QuarterForecast(DrawSummary):
     base_label: str
     inputs: tuple[tuple[str, str, float], ...] = ()  # (input, value used, moves the median by)
     unit: str = "USD bn"
+    swings: tuple[tuple[str, str, str, float, float], ...] = ()  # (input, low, high, median at each)
 
     @property
     def baseline(self) -> float:
@@ -511,6 +586,13 @@ class QuarterForecast(DrawSummary):
 
     def inputs_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.inputs, columns=["input", "value", f"moves the median ({self.unit})"])
+
+    def swings_table(self) -> pd.DataFrame:
+        """Each input from its low to its high value, the others as fitted: the medians and the
+        change (high less low), largest change first."""
+        frame = pd.DataFrame(self.swings, columns=["input", "low", "high", "median at low", "median at high"])
+        frame["change"] = frame["median at high"] - frame["median at low"]
+        return frame.reindex(frame["change"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
     def summary(self) -> Summary:
         rows = [("median", f"{self.median:,.2f} {self.unit}"),
@@ -525,7 +607,9 @@ class QuarterForecast(DrawSummary):
                 "baseline_label": self.baseline_label,
                 "baselines": {k: None if v is None else float(v) for k, v in self.baselines.items()},
                 "base_level": self.base_level, "base_label": self.base_label,
-                "inputs": [{"input": a, "value": b, "moves_median": c} for a, b, c in self.inputs]}
+                "inputs": [{"input": a, "value": b, "moves_median": c} for a, b, c in self.inputs],
+                "swings": [{"input": a, "low": lo, "high": hi, "median_at_low": m0, "median_at_high": m1}
+                           for a, lo, hi, m0, m1 in self.swings]}
 
 
 @dataclass(frozen=True)
@@ -554,7 +638,8 @@ class NvidiaForecast:
         f = self.forecast.to_dict()
         return {"quarter": self.quarter, **{k: f[k] for k in ("median", "interval", "baseline", "baseline_label")},
                 "baselines": f["baselines"], "base_level": f["base_level"], "base_label": f["base_label"],
-                "inputs": f["inputs"], "as_of": f"{self.as_of:%Y-%m-%d}", "notes": list(self.notes)}
+                "inputs": f["inputs"], "swings": f["swings"], "as_of": f"{self.as_of:%Y-%m-%d}",
+                "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -582,7 +667,9 @@ class CapexForecast:
                           [("median", f"{self.total.median:,.1f}"),
                            (interval_label("forecast"), interval_text(self.total.interval))],
                           tables=[("by company", table), ("what each input moves (total)",
-                                                          self.total.inputs_table())],
+                                                          self.total.inputs_table()),
+                                  ("each input from its low to its high value (total)",
+                                   self.total.swings_table())],
                           notes=self.notes)
 
     def to_dict(self) -> dict:
@@ -595,7 +682,8 @@ class CapexForecast:
         if self.year is not None:
             out["year"] = str(self.year)
         out["companies"] = {c: block(f) | {"definition": SERIES[c].definition} for c, f in self.companies.items()}
-        out["total"] = block(self.total) | {"inputs": self.total.to_dict()["inputs"]}
+        total = self.total.to_dict()
+        out["total"] = block(self.total) | {"inputs": total["inputs"], "swings": total["swings"]}
         out["as_of"] = f"{self.as_of:%Y-%m-%d}"
         out["notes"] = list(self.notes)
         return out
@@ -625,6 +713,41 @@ def _moves(make, terms: dict[str, float | np.ndarray]) -> tuple[tuple[str, str, 
     return tuple(out)
 
 
+def _swings(make, terms: dict, ranges: dict[str, tuple[float, float]]) -> tuple:
+    """Each term of ``ranges`` set to its low, then its high value (every other term as fitted):
+    (input, low, high, median at low, median at high)."""
+    out = []
+    for name, (lo, hi) in ranges.items():
+        at = [float(np.median(make(dict(terms) | {name: np.full_like(np.asarray(terms[name], float), v)})))
+              for v in (lo, hi)]
+        out.append((name, f"{lo:+.3f} a year (log)", f"{hi:+.3f} a year (log)", *at))
+    return tuple(out)
+
+
+def _ranges(engine_growth_draws, drift: Drift, usage: Usage, supply: Supply, names: tuple[str, ...]) -> dict:
+    """The low and high value of each growth term: the engine's growth at its 2.5% and 97.5%
+    quantiles; the drift over the known vintages' lowest and highest (none known: 0); the usage
+    terms at their 95% ends; the backlog term at its 95% ends (not used: 0)."""
+    lo, hi = np.quantile(engine_growth_draws, [0.025, 0.975])
+    drifts = drift.table["log_drift"]
+    half = Z95 * supply.weight * supply.sd if supply.weight else 0.0
+    values = [(float(lo), float(hi)),
+              (float(drifts.min()), float(drifts.max())) if len(drifts) else (0.0, 0.0),
+              usage.demand_range, usage.intensity_range, (supply.shift - half, supply.shift + half)]
+    return dict(zip(names, values, strict=True))
+
+
+def _terms(engine_name: str, engine_draws, drift_name: str, drift: float, usage: Usage,
+           supply: Supply) -> dict:
+    return {engine_name: engine_draws, drift_name: drift, USAGE_DEMAND: usage.demand,
+            USAGE_INTENSITY: usage.intensity, SUPPLY_BACKLOG: supply.shift}
+
+
+USAGE_DEMAND = "usage: demand shift and price (token volumes)"
+USAGE_INTENSITY = "usage: reasoning-token intensity"
+SUPPLY_BACKLOG = "supply: cloud backlogs"
+
+
 def _growth(terms: dict) -> np.ndarray:
     return sum(np.asarray(v, dtype=float) for v in terms.values())
 
@@ -642,11 +765,12 @@ def nvidia_next_quarter(as_of, *, draws: int = 4000, seed: int = SEED, calibrati
     target = last["quarter"].next()
     engine = engine or engine_growth(stamp, target.calendar_year, calibration, draws=draws, seed=seed)
     drift = plan_drift(stamp)
-    usage = usage_signal(stamp, engine.spend, engine.cost_decline)
+    usage = usage_signal(stamp, engine.spend, engine.elasticity)
+    supply = supply_signal(stamp, engine.spend)
     growth_hist = np.diff(np.log(reported["dc_revenue"].to_numpy()))[-SCATTER_WINDOW:]
     scatter = robust_scatter(growth_hist)
-    terms = {"engine growth (Nvidia data-center revenue)": engine.nvidia,
-             "guidance drift (buyers' plans)": drift.pooled, "usage (token volumes)": usage.shift}
+    terms = _terms("engine growth (Nvidia data-center revenue)", engine.nvidia,
+                   "guidance drift (buyers' plans)", drift.pooled, usage, supply)
     base = float(last["dc_revenue"])
 
     def make(t, rng_seed=(seed, 31)):
@@ -663,8 +787,10 @@ def nvidia_next_quarter(as_of, *, draws: int = 4000, seed: int = SEED, calibrati
         "nvidia_dc_revenue_next_quarter_usd_bn", target.label, make(terms), baselines,
         LATEST_GUIDANCE if baselines[LATEST_GUIDANCE] is not None else RUN_RATE, base,
         f"{last['quarter'].label} data-center revenue (reported {last['known']:%Y-%m-%d})",
-        inputs=(*_moves(make, terms), ("historical scatter", f"{scatter:.3f} a quarter (log sd)", 0.0)))
+        inputs=(*_moves(make, terms), ("historical scatter", f"{scatter:.3f} a quarter (log sd)", 0.0)),
+        swings=_swings(make, terms, _ranges(engine.nvidia, drift, usage, supply, tuple(terms))))
     notes = (f"engine: {engine.source}", f"drift: {drift.text()}", f"usage: {usage.text()}",
+             f"supply: {supply.text()}",
              f"latest guidance: the {target.label} revenue outlook x the {last['quarter'].label} "
              f"data-center share {share:.3f}")
     return NvidiaForecast(stamp, target.label, forecast, notes)
@@ -685,7 +811,8 @@ def _capex(stamp: pd.Timestamp, year_forecast: bool, draws: int, seed: int, cali
     series, target = _capex_state(stamp)
     engine = engine or engine_growth(stamp, target.year, calibration, draws=draws, seed=seed)
     drift = plan_drift(stamp)
-    usage = usage_signal(stamp, engine.spend, engine.cost_decline)
+    usage = usage_signal(stamp, engine.spend, engine.elasticity)
+    supply = supply_signal(stamp, engine.spend)
     scatter = capex_scatter(series)
     companies: dict[str, QuarterForecast] = {}
     makers = {}
@@ -699,8 +826,8 @@ def _capex(stamp: pd.Timestamp, year_forecast: bool, draws: int, seed: int, cali
         known_sum = sum(reported.get(q, 0.0) for q in quarters) if year_forecast else 0.0
         steps = _gap(last_q, max(wanted)) if wanted else 0
         index = [_gap(last_q, q) - 1 for q in wanted]
-        terms = {"engine growth (compute spend)": engine.spend,
-                 "guidance drift": drift.for_firm(SERIES[c].firm), "usage (token volumes)": usage.shift}
+        terms = _terms("engine growth (compute spend)", engine.spend, "guidance drift",
+                       drift.for_firm(SERIES[c].firm), usage, supply)
 
         def make(t, last=last, steps=steps, index=index, known_sum=known_sum, k=k):
             if steps == 0:
@@ -719,7 +846,8 @@ def _capex(stamp: pd.Timestamp, year_forecast: bool, draws: int, seed: int, cali
         companies[c] = QuarterForecast(
             f"capex {c}", str(target.year) if year_forecast else quarter_label(target), make(terms),
             {k2: v for k2, v in baselines.items()}, LATEST_PLAN if plan is not None else RUN_RATE, last,
-            label, inputs=_moves(make, terms))
+            label, inputs=_moves(make, terms),
+            swings=_swings(make, terms, _ranges(engine.spend, drift, usage, supply, tuple(terms))))
         makers[c], all_terms[c] = make, terms
 
     def total(t_by_company):
@@ -733,6 +861,12 @@ def _capex(stamp: pd.Timestamp, year_forecast: bool, draws: int, seed: int, cali
             float(np.mean([np.median(t[name]) for t in all_terms.values()]))
         moves.append((name, f"{value:+.3f} a year (log; mean over companies)", full - float(np.median(total(without)))))
     moves.append(("historical scatter", f"{scatter:.3f} a quarter (log sd)", 0.0))
+    names = tuple(next(iter(all_terms.values())))
+    swings = []
+    for name, (lo, hi) in _ranges(engine.spend, drift, usage, supply, names).items():
+        at = [float(np.median(total({c: t | {name: np.full_like(np.asarray(t[name], float), v)}
+                                     for c, t in all_terms.items()}))) for v in (lo, hi)]
+        swings.append((name, f"{lo:+.3f} a year (log)", f"{hi:+.3f} a year (log)", *at))
     plan_total = sum(f.baselines[f.baseline_label] for f in companies.values())
     tot_baselines = {
         LATEST_PLAN: plan_total,
@@ -745,8 +879,9 @@ def _capex(stamp: pd.Timestamp, year_forecast: bool, draws: int, seed: int, cali
         "capex total", companies["MSFT"].target, total(all_terms), tot_baselines,
         LATEST_PLAN if len(no_plan) < len(COMPANIES) else RUN_RATE,
         sum(f.base_level for f in companies.values()), label_total + ", from each one's last quarter",
-        inputs=tuple(moves))
+        inputs=tuple(moves), swings=tuple(swings))
     notes = (f"engine: {engine.source}", f"drift: {drift.text()}", f"usage: {usage.text()}",
+             f"supply: {supply.text()}",
              "latest plan: each firm's newest plan for the year less its reported quarters, spread "
              "over the quarters left (Amazon's net plans x its 2024 gross/net ratio; Microsoft's fiscal "
              "plan)" + (f"; no plan known for {', '.join(no_plan)}: run-rate instead" if no_plan else ""))

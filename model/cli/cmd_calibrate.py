@@ -29,6 +29,9 @@ def register(sub) -> None:
                    help="Monte Carlo draws per estimate (default 4000)")
     p.add_argument("--seed", type=_seed, default=None, metavar="S", help="random seed")
     p.add_argument("--out", metavar="FILE", help="also write the JSON document to FILE (atomically)")
+    p.add_argument("--scenario-out", metavar="FILE",
+                   help="also write the fitted posterior as a scenario TOML to FILE (atomically); "
+                   "run it with `jevons run FILE`")
     p.set_defaults(func=run)
 
 
@@ -36,8 +39,9 @@ _positive_int = arguments.integer_in(100, 10**6, "100..10^6")
 _seed = arguments.seed
 
 
-def _check_out(path: str) -> None:
-    """Refuse an --out the JSON could not be written to before the fit runs (it takes seconds)."""
+def _check_out(path: str, option: str = "--out") -> None:
+    """Refuse an --out (or --scenario-out) that could not be written to before the fit runs (it
+    takes seconds)."""
     import os
     from pathlib import Path
 
@@ -53,8 +57,17 @@ def _check_out(path: str) -> None:
     elif not os.access(parent, os.W_OK | os.X_OK):
         reason = "Permission denied"
     if reason:
-        raise JevonsError(f"--out {path}: cannot write ({reason}); allowed: a writable "
+        raise JevonsError(f"{option} {path}: cannot write ({reason}); allowed: a writable "
                           "file path (written atomically)")
+
+
+def _write(option: str, path: str, write) -> None:
+    try:
+        write()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise JevonsError(f"{option} {path}: cannot write ({reason}); allowed: a writable "
+                          "file path (written atomically)") from None
 
 
 def run(args) -> int:
@@ -64,15 +77,18 @@ def run(args) -> int:
     as_of = parse_date(args.as_of, "--as-of")
     if args.out:
         _check_out(args.out)
-    result = fit(as_of, draws=args.draws, seed=SEED if args.seed is None else args.seed)
+    if args.scenario_out:
+        _check_out(args.scenario_out, "--scenario-out")
+    seed = SEED if args.seed is None else args.seed
+    result = fit(as_of, draws=args.draws, seed=seed)
     doc = result.to_dict()
     if args.out:
-        try:
-            io.write_json(args.out, doc)
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise JevonsError(f"--out {args.out}: cannot write ({reason}); allowed: a writable "
-                              "file path (written atomically)") from None
+        _write("--out", args.out, lambda: io.write_json(args.out, doc))
+    if args.scenario_out:
+        from model.calibration.fitted_scenario import scenario_text
+
+        text = scenario_text(result, draws=args.draws, seed=seed)
+        _write("--scenario-out", args.scenario_out, lambda: io.write_text(args.scenario_out, text))
     if args.json:
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:
