@@ -145,3 +145,8 @@ def test_lower_case_labels_get_their_proper_names_back_outside_maths():
 def test_symbols_and_short_abbreviations_keep_their_case_in_headers():
     assert [formatting.display_name(n) for n in ("t", "t p", "se (%)", "n", "source", "p05")] == \
         ["t", "t p", "se (%)", "n", "Source", "p05"]
+
+
+def test_plain_log_ticks_switch_to_powers_of_ten_from_ten_million():
+    assert [style._plain(v) for v in (1e6, 2e6, 1e7, 2e7)] == \
+        ["1,000,000", "2,000,000", "10⁷", "2×10⁷"]

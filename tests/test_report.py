@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from pybtex.database import parse_file
 
+from model.calibration import hardware_fit as hw
 from model.cli import build_parser
+from model.constants import DEFAULT_AS_OF
+from model.data import DATASETS, load_dataset
 from model.engine import schema
 from model.engine.params import Params, Segment
 from model.engine.simulation import Result
@@ -146,3 +153,60 @@ def test_parameter_table_points_to_the_file_for_non_default_values():
     rows = report.parameter_table(load_scenario("baseline", ["demand.substitution=0.7"])).set_index("key")
     assert rows.loc["demand.substitution", "set in"] == "--set demand.substitution"
     assert rows.loc["demand.substitution", "source"] == "user override"
+
+
+# --- the hardware chapter's tables and the book's bibliography -------------------------------------
+def test_compact_fits_table_has_human_headers_and_values():
+    fits = pd.DataFrame({"as_of": pd.to_datetime(["2024-12-31"]), "precision": ["fp16_tensor_only"],
+                         "kind": ["gpu"], "precision_dummies": [False], "n": [14],
+                         "doubling_years": [3.754], "interval_low": [2.1],
+                         "interval_high": [np.inf]})
+    table = report.compact_fits_table(fits, list(fits.columns))
+    assert list(table.columns) == ["As of", "Performance figure", "Chips used",
+                                   "One level per format", "Chips", "Doubling time (years)",
+                                   "Low (95%)", "High (95%)"]
+    row = table.iloc[0]
+    assert (row["Performance figure"], row["Chips used"], row["One level per format"]) == \
+        ("tensor FP16/BF16 only", "GPUs", "no")
+    assert not any("_" in c or "hc3" in c or "T_hw" in c for c in table.columns)
+
+
+def test_hardware_provenance_links_say_what_each_source_is(mirror):
+    hardware = load_dataset(hw.DATASET)
+    fit = hw.fit_doubling_time(hardware, DEFAULT_AS_OF)
+    table = report.hardware_provenance_table(DATASETS[hw.DATASET], fit,
+                                             hw.published_estimates(DEFAULT_AS_OF), DEFAULT_AS_OF)
+    assert list(table.columns) == ["item", "value", "source", "kind of source"]
+    rental = table[table["item"].str.startswith("H100 rental price")]
+    assert len(rental) == 2
+    assert rental["source"].str.contains("secondary copy of a Latent Space report").all()
+    links = table[table["source"].str.startswith("<a href=")]
+    assert (links["kind of source"] != "").all()
+    assert not table["item"].str.startswith("fact ").any()
+
+
+def _bib_keys() -> set[str]:
+    text = (Path(__file__).resolve().parents[1] / "book" / "references.bib").read_text()
+    return set(re.findall(r"^@\w+\{([^,]+),", text, flags=re.M))
+
+
+def test_every_citation_in_the_book_is_in_the_bibliography_and_cited_pages_list_it():
+    keys = _bib_keys()
+    assert {"deepseek2024v3", "jevons1865coal", "cooley1965fft", "kolari2010event",
+            "mackinlay1997event", "hobbhahn2022gpu"} <= keys
+    for page in sorted((Path(__file__).resolve().parents[1] / "book").rglob("*.md")):
+        text = page.read_text()
+        cited = set(re.findall(r"\{(?:foot)?cite(?::[pt])?\}`([^`]+)`", text))
+        cited = {k.strip() for group in cited for k in group.split(",")}
+        assert cited <= keys, f"{page.name}: not in book/references.bib: {sorted(cited - keys)}"
+        if "{footcite" in text:
+            assert "{footbibliography}" in text, f"{page.name} cites but lists no references"
+
+
+def test_the_bibliography_parses_and_every_entry_says_who_what_and_when():
+    bib = parse_file(str(Path(__file__).resolve().parents[1] / "book" / "references.bib"))
+    assert set(bib.entries) == _bib_keys()
+    for key, entry in bib.entries.items():
+        assert entry.persons.get("author"), key
+        assert entry.fields.get("title") and entry.fields.get("year", "").isdigit(), key
+        assert any(f in entry.fields for f in ("url", "doi", "journal", "publisher")), key

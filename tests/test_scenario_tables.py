@@ -255,8 +255,8 @@ def _all_axes(obj):
 def _check_house_rules(obj):
     for ax in _all_axes(obj):
         assert ax.get_title() == "", "no titles: captions carry them"
-        for label in (ax.get_xlabel(), ax.get_ylabel()):
-            assert label == "" or not label[0].isupper(), label
+        for label in (ax.get_xlabel(), ax.get_ylabel()):  # sentence case (maths may lead)
+            assert label == "" or not label[0].islower(), label
     plt.close("all")
 
 
@@ -273,7 +273,7 @@ def test_figures_follow_the_house_rules_and_draw_the_budget():
     table = pd.DataFrame({"share": [0.1, 5.0], "share_low": [np.nan, 1.0],
                           "share_high": [np.nan, 9.0]}, index=["baseline", "montecarlo"])
     ax = sp.budget_shares(table, 2035, base_share=0.2)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline", "montecarlo"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Baseline", "Monte Carlo"]
     _check_house_rules(ax)
 
     q = pd.DataFrame({c: np.geomspace(1, 10, 4) * k for c, k in

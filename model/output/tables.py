@@ -24,6 +24,7 @@ from model.data.facts import fact, fact_value
 from model.engine import closed_forms, demand, problem_size, schema
 from model.engine.params import Params, Segment, Shock
 from model.engine.simulation import Result, simulate
+from model.output import sources
 from model.scenarios import parse_grid, run_scenario, run_sweep
 from model.scenarios.loader import available_scenarios, load_scenario
 
@@ -558,9 +559,25 @@ EXCLUSION_REASONS = {
     "no_price": "no launch price",
     "no_performance": "no FP16/BF16 or FP32 figure",
 }
-FIT_COLUMN_NAMES = {"doubling_years": "T_hw (yr)", "interval_low": "ols low", "interval_high": "ols high",
-                    "interval_hc3_low": "hc3 low", "interval_hc3_high": "hc3 high", "r_squared": "r2",
-                    "first_release": "first chip", "last_release": "last chip", "as_of": "as of"}
+FIT_COLUMN_NAMES = {"doubling_years": "Doubling time (years)",
+                    "interval_low": "Low (95%)", "interval_high": "High (95%)",
+                    "interval_hc3_low": "Low, HC3 (95%)", "interval_hc3_high": "High, HC3 (95%)",
+                    "r_squared": "R²", "first_release": "First chip released",
+                    "last_release": "Last chip released", "as_of": "As of", "n": "Chips",
+                    "precision": "Performance figure", "kind": "Chips used",
+                    "precision_dummies": "One level per format"}
+#: headers of :func:`model.output.fit_tables.like_for_like_table` as the page shows them
+LIKE_FOR_LIKE_HEADERS = {"estimate": "Estimate", "published (yr, 95%)": "Published (years)",
+                         "published chips": "Their chips", "our definition": "Our definition",
+                         "ours (yr, 95%)": "This dataset (years)", "our chips": "Our chips",
+                         "inside ours": "Inside ours", "overlap": "Intervals overlap",
+                         "what differs": "What differs"}
+#: the values of a fit's ``precision`` and ``kind`` as the tables show them
+PRECISION_LABELS = {"fp32": "FP32", "fp16": "plain FP16",
+                    "fp16_tensor": "training figure (tensor FP16/BF16, else FP16 or FP32)",
+                    "fp16_tensor_only": "tensor FP16/BF16 only",
+                    "epoch_max": "Epoch AI's maximum performance"}
+KIND_LABELS = {"gpu": "GPUs", "all": "all accelerators"}
 
 
 def exclusions_table(fit: hw.HardwareFit) -> pd.DataFrame:
@@ -572,12 +589,19 @@ def exclusions_table(fit: hw.HardwareFit) -> pd.DataFrame:
 
 
 def compact_fits_table(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Columns of a :func:`model.calibration.hardware_fit.fits_table` with dates as dates and
-    short column names, to fit the page (show it with :func:`two_decimals`)."""
+    """Columns of a :func:`model.calibration.hardware_fit.fits_table` for the page: dates as
+    dates, performance figures and chip kinds in words, yes/no for the precision indicators, and
+    human headers with units (:data:`FIT_COLUMN_NAMES`)."""
     out = table[list(columns)].copy()
     for column in ("as_of", "first_release", "last_release"):
         if column in out:
             out[column] = out[column].dt.date
+    if "precision" in out:
+        out["precision"] = out["precision"].map(lambda p: PRECISION_LABELS.get(p, p))
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: KIND_LABELS.get(k, k))
+    if "precision_dummies" in out:
+        out["precision_dummies"] = out["precision_dummies"].map({True: "yes", False: "no"})
     return out.rename(columns=FIT_COLUMN_NAMES)
 
 
@@ -595,35 +619,55 @@ def hardware_anchors_table(fit: hw.HardwareFit, published: pd.DataFrame,
     return pd.concat([ours, published[columns]], ignore_index=True).set_index("estimate")
 
 
+#: rental-price facts the hardware chapter's provenance lists: fact id -> what it is
+RENTAL_FACTS = {"h100_rental_price_2023_peak_bound": "H100 rental price at the 2023 peak (at least)",
+                "h100_rental_price_late_2024_bound": "H100 rental price in late 2024 (at most)"}
+
+
+def _linked(url: str, stated_by: str) -> tuple[str, str]:
+    """(link, kind) for a cited URL (:func:`model.output.sources.link_and_kind`)."""
+    return sources.link_and_kind(url, stated_by)
+
+
 def hardware_provenance_table(spec, fit: hw.HardwareFit, published: pd.DataFrame,
                               as_of=DEFAULT_AS_OF,
-                              rental_facts: Sequence[str] = ("h100_rental_price_2023_peak_bound",
-                                                             "h100_rental_price_late_2024_bound"),
-                              ) -> pd.DataFrame:
+                              rental_facts: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Where the hardware chapter's inputs come from: the dataset (``spec``, a
     :class:`model.data` dataset record), the fit's options, the rental-price facts, the scenario
-    defaults of T_hw and T_alg and the published estimates. Columns ``item, value, source``."""
+    defaults of T_hw and T_alg and the published estimates. Columns ``item, value, source,
+    kind of source``: a web source is a link whose text says what it is, with its kind
+    (:mod:`model.output.sources`); a file or function of this repository is named as a path."""
+    dataset_link, dataset_kind = _linked(spec.source_url, spec.source)
     rows = [
-        ("dataset", spec.title, f"{spec.source}, {spec.source_url}"),
-        ("licence", spec.licence, spec.source_url),
-        ("copy used", spec.snapshot_of, f"retrieved {spec.retrieved}"),
-        ("sha256", spec.sha256, "data/manifest.toml"),
-        ("file", spec.file, "found through JEVONS_DATA_MIRROR or the cache"),
+        ("dataset", spec.title, dataset_link, dataset_kind),
+        ("licence", spec.licence, dataset_link, dataset_kind),
+        ("copy used", spec.snapshot_of, f"retrieved {spec.retrieved}", "copy of the dataset"),
+        ("checksum (sha256)", spec.sha256, "data/manifest.toml in this repository", ""),
+        ("file", spec.file, "read by model.data (see `jevons data status`)", ""),
         ("fit options", f"precision={fit.precision}, kind={fit.kind}, as_of={as_of}",
-         "model.calibration.hardware_fit.fit_doubling_time"),
+         "model.calibration.hardware_fit.fit_doubling_time", ""),
     ]
-    rows += [(f"fact {fact_id}", f"{fact_value(fact_id, as_of):g} USD/GPU-hour",
-              f"{fact(fact_id, as_of)['stated_by']}; {fact(fact_id, as_of)['source']}")
-             for fact_id in rental_facts]
-    for key, label in (("hardware.doubling_years", "T_hw"), ("efficiency.doubling_years", "T_alg")):
-        rows.append((f"scenario default {label}", f"{schema.BY_KEY[key].default} years",
-                     schema.BY_KEY[key].source))
-    rows += [(f"{row['estimate']} (fact {row['fact id']})", f"{row['doubling (years)']:.2f} years",
-              f"{row['stated by']}; {row['url']}") for _, row in published.iterrows()]
-    return pd.DataFrame(rows, columns=["item", "value", "source"])
+    for fact_id, label in (RENTAL_FACTS if rental_facts is None else rental_facts).items():
+        row = fact(fact_id, as_of)
+        rows.append((label, f"{fact_value(fact_id, as_of):g} USD per GPU-hour",
+                     *_linked(row["source"], row["stated_by"])))
+    for key, label in (("hardware.doubling_years", "hardware doubling time"),
+                       ("efficiency.doubling_years", "algorithmic doubling time")):
+        rows.append((f"scenario default, {label}", f"{schema.BY_KEY[key].default} years",
+                     schema.BY_KEY[key].source, ""))
+    for _, row in published.iterrows():
+        rows.append((row["estimate"], f"{row['doubling (years)']:.2f} years",
+                     *_linked(row["url"], row["stated by"])))
+    return pd.DataFrame(rows, columns=["item", "value", "source", "kind of source"])
 
 
 # --- the ECP and FFT chapter ------------------------------------------------------------------------
+#: headers of :func:`fft_elasticity_table` as the page shows them
+FFT_ELASTICITY_HEADERS = {"beta": "Value exponent β", "kappa": "Cost exponent κ",
+                          "kappa/(kappa-beta)": "Formula κ/(κ − β)", "numeric": "Numerical",
+                          "numeric, n log2 n cost": "Numerical, n log₂ n cost"}
+
+
 def fft_elasticity_table(betas: Sequence[float], kappas: Sequence[float], n0_log2: float = 10.0,
                          n_max_log2: float = 200.0) -> pd.DataFrame:
     """Elasticity of operations demanded when users choose problem size, on a grid of value

@@ -21,11 +21,16 @@ from model.output.plotting.style import (
     figure,
     legend_below,
     log_axis,
+    precision_colour,
+    precision_label,
     scenario_colour,
+    scenario_label,
+    sentence,
+    wide_log_axis,
 )
 
-EPSILON_LABEL = r"price elasticity of demand for useful work, $\varepsilon$"
-SPEND_LABEL = "compute spend (USD bn)"
+EPSILON_LABEL = r"Price elasticity of demand for useful work, $\varepsilon$"
+SPEND_LABEL = "Compute spend (USD bn)"
 
 
 def _reference_lines(ax, y: float | None = None, x: float | None = None) -> None:
@@ -39,13 +44,14 @@ def _reference_lines(ax, y: float | None = None, x: float | None = None) -> None
 def _year_axis(ax) -> None:
     """Calendar years on the x axis, as whole numbers."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("year")
+    ax.set_xlabel("Year")
 
 
 def _wide_log_axis(ax, which: str = "y") -> None:
     """A log scale for quantities that span many orders of magnitude (FLOP, prices near zero):
-    a tick at each power of ten only, in matplotlib's 10^k notation."""
-    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    a tick at each power of ten only, written as a plain number where that stays short
+    (0.001 to 1,000,000) and as 10ᵏ beyond (:func:`~model.output.plotting.style.wide_log_axis`)."""
+    wide_log_axis(ax, which)
 
 
 def _axes(ax):
@@ -57,11 +63,11 @@ def spend_multipliers(grid: pd.DataFrame, ax=None):
     (a :func:`model.output.tables.spend_multipliers` grid), with the threshold at one."""
     ax = _axes(ax)
     for s in grid.columns:
-        ax.plot(grid.index, grid[s], label=f"gain $S$ = {s:g}x")
+        ax.plot(grid.index, grid[s], label=f"Gain $S$ = {s:g}x")
     _reference_lines(ax, y=1.0, x=1.0)
     log_axis(ax, "y")
     ax.set_xlabel(EPSILON_LABEL)
-    ax.set_ylabel("spend after / spend before")
+    ax.set_ylabel("Spend after / spend before")
     ax.legend()
     return ax
 
@@ -74,8 +80,8 @@ def saturating_elasticity(curves: pd.DataFrame, ax=None):
         ax.plot(curves.index, curves[ps], label=f"$p_{{sat}}$ = {ps:g}")
     ax.axhline(1.0, color=ROLE_COLOURS["reference"], lw=1, ls=":")
     _wide_log_axis(ax, "x")
-    ax.set_xlabel("price of useful work (base year = 1)")
-    ax.set_ylabel(r"point elasticity $\varepsilon(p)$")
+    ax.set_xlabel("Price of useful work (base year = 1)")
+    ax.set_ylabel(r"Point elasticity $\varepsilon(p)$")
     ax.legend()
     return ax
 
@@ -88,7 +94,7 @@ def partial_adjustment(ratios: pd.DataFrame, ax=None):
         ax.plot(ratios.columns, path.to_numpy(), marker="o", ms=3, label=fr"$\lambda$ = {lam:g}")
     _reference_lines(ax, y=1.0)
     _year_axis(ax)
-    ax.set_ylabel("spend with gain / spend without")
+    ax.set_ylabel("Spend with the gain / spend without")
     ax.legend()
     return ax
 
@@ -100,10 +106,10 @@ def spend_fan(summary: pd.DataFrame, base_spend: float, scenario: str = "monteca
     colour = scenario_colour(scenario)
     years = summary.index.to_numpy()
     ax.fill_between(years, summary["p05"], summary["p95"], color=colour, alpha=0.2, lw=0,
-                    label="5-95%")
+                    label="5–95% of draws")
     ax.fill_between(years, summary["p25"], summary["p75"], color=colour, alpha=0.4, lw=0,
-                    label="25-75%")
-    ax.plot(years, summary["p50"], color=colour, label="median")
+                    label="25–75% of draws")
+    ax.plot(years, summary["p50"], color=colour, label="Median")
     _reference_lines(ax, y=base_spend)
     log_axis(ax, "y", subs=(1.0,))
     _year_axis(ax)
@@ -126,15 +132,14 @@ def hardware_fit(fit, ax=None):
     ax.fill_between(line["year"], line["ci_low"], line["ci_high"], color=band, alpha=0.4, lw=0,
                     label="95% confidence band")
     ax.plot(line["year"], line["fitted"], color=ROLE_COLOURS["fit"],
-            label=f"ols fit, doubling {fit.doubling_years:.2f} yr")
-    colours = [ROLE_COLOURS["data"], EVIDENCE_COLOURS["outcome"], ROLE_COLOURS["high"],
-               EVIDENCE_COLOURS["later"]]
-    for k, (source, chips) in enumerate(fit.chips.groupby("performance_source", sort=True)):
-        ax.scatter(chips["year"], chips["log2_flops_per_usd"], s=22, label=source, zorder=3,
-                   color=colours[k % len(colours)])
+            label=f"OLS fit, doubling every {fit.doubling_years:.2f} years")
+    for source, chips in fit.chips.groupby("performance_source", sort=True):
+        ax.scatter(chips["year"], chips["log2_flops_per_usd"], s=22, zorder=3,
+                   label=f"Chips measured at {precision_label(source)}",
+                   color=precision_colour(source))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("release date (year)")
-    ax.set_ylabel("log2 of flop/s per us dollar")
+    ax.set_xlabel("Release date (year)")
+    ax.set_ylabel("FLOP/s per US dollar (log₂)")
     legend_below(ax)
     return ax
 
@@ -149,18 +154,18 @@ def doubling_time_history(history: pd.DataFrame, anchor: pd.Series, ax=None):
     x = np.arange(len(history), dtype=float)  # evenly spaced: close as-of dates stay apart
     y = history["doubling_years"].to_numpy()
     for shift, low, high, label, colour in [
-        (-0.1, "interval_low", "interval_high", "conventional 95% ci", ROLE_COLOURS["data"]),
-        (0.1, "interval_hc3_low", "interval_hc3_high", "hc3 95% ci", ROLE_COLOURS["fit"]),
+        (-0.1, "interval_low", "interval_high", "Conventional 95% interval", ROLE_COLOURS["data"]),
+        (0.1, "interval_hc3_low", "interval_hc3_high", "HC3 95% interval", ROLE_COLOURS["fit"]),
     ]:
         errors = np.vstack([y - history[low], history[high] - y])
         ax.errorbar(x + shift, y, yerr=errors, fmt="o", color=colour, capsize=3, label=label)
     prior = EVIDENCE_COLOURS["prior"]
     ax.axhspan(anchor["95% low"], anchor["95% high"], color=prior, alpha=0.2,
-               label="epoch ai 2022, all gpus")
+               label="Epoch AI 2022, all GPUs (95% interval)")
     ax.axhline(anchor["doubling (years)"], color=prior, lw=1)
     ax.set_xticks(x, [d.date().isoformat() for d in history["as_of"]], rotation=30, ha="right")
-    ax.set_xlabel("as-of date")
-    ax.set_ylabel("doubling time of flop/s per dollar (years)")
+    ax.set_xlabel("As-of date")
+    ax.set_ylabel("Doubling time of FLOP/s per dollar (years)")
     ax.legend()
     return ax
 
@@ -174,8 +179,8 @@ def fft_speedup(sizes_log2, speedups, marker_log2: float, marker_speedup: float,
     ax.plot(2.0 ** marker_log2, marker_speedup, "o", color=ROLE_COLOURS["fit"])
     ax.set_xscale("log", base=2)
     _wide_log_axis(ax, "y")
-    ax.set_xlabel("problem size n")
-    ax.set_ylabel("speed-up, direct / fft")
+    ax.set_xlabel("Problem size n")
+    ax.set_ylabel("Speed-up of the FFT over the direct method")
     return ax
 
 
@@ -185,10 +190,10 @@ def problem_sizes(sizes: pd.DataFrame, ax=None):
     with the caps dotted."""
     ax = _axes(ax)
     for cap, path in sizes.iterrows():
-        (line,) = ax.plot(sizes.columns, path.to_numpy(), label=fr"$n_{{max}} = 2^{{{cap:g}}}$")
+        (line,) = ax.plot(sizes.columns, path.to_numpy(), label=fr"Cap $n_{{max}} = 2^{{{cap:g}}}$")
         ax.axhline(cap, color=line.get_color(), lw=1, ls=":")
     _year_axis(ax)
-    ax.set_ylabel(r"problem size, $\log_2 n$")
+    ax.set_ylabel(r"Problem size, $\log_2 n$")
     ax.legend()
     return ax
 
@@ -200,11 +205,12 @@ def scenario_paths(years, paths: Mapping[str, np.ndarray], ylabel: str = SPEND_L
     colour, on a log scale."""
     ax = _axes(ax)
     for name, path in paths.items():
-        ax.plot(years, path, color=scenario_colour(name), label=(labels or {}).get(name, name))
+        ax.plot(years, path, color=scenario_colour(name),
+                label=sentence((labels or {}).get(name, scenario_label(name))))
     _wide_log_axis(ax, "y")
     _year_axis(ax)
-    ax.set_ylabel(ylabel)
-    ax.legend(title=legend_title)
+    ax.set_ylabel(sentence(ylabel))
+    ax.legend(title=sentence(legend_title))
     return ax
 
 
@@ -251,7 +257,7 @@ def elasticity_by_share(curves: pd.DataFrame, base_share: float,
     _reference_lines(ax, y=1.0, x=100 * base_share)
     log_axis(ax, "x", subs=(1.0,))
     ax.set_xlabel(SHARE_LABEL)
-    ax.set_ylabel(r"point elasticity $\varepsilon = (1-s)\,\sigma + s\,\eta$")
+    ax.set_ylabel(r"Point elasticity $\varepsilon = (1-s)\,\sigma + s\,\eta$")
     legend_below(ax, ncols=3)
     return ax
 
@@ -264,11 +270,11 @@ def spend_against_budget(paths: pd.DataFrame, substitution: float, scenario: str
     ax = _axes(ax)
     years = paths.index.to_numpy()
     ax.plot(years, paths["isoelastic"], color=ROLE_COLOURS["data"],
-            label=fr"isoelastic, $\varepsilon$ = {substitution:g}")
+            label=fr"Isoelastic, $\varepsilon$ = {substitution:g}")
     ax.plot(years, paths["budget share"], color=scenario_colour(scenario),
-            label=fr"budget share, $\sigma$ = {substitution:g}, $\eta$ = 1")
+            label=fr"Budget share, $\sigma$ = {substitution:g}, $\eta$ = 1")
     ax.plot(years, paths["budget"], color=ROLE_COLOURS["reference"], ls="--",
-            label="budget: world gdp (nominal, price index unchanged)")
+            label="Budget: world GDP (nominal, price index unchanged)")
     _reference_lines(ax, x=horizon)
     _wide_log_axis(ax, "y")
     _year_axis(ax)
@@ -292,9 +298,9 @@ def ratio_paths(ratios: pd.DataFrame, ylabel: str, labels: Mapping[str, str] | N
         else:
             colour = f"C{k}"
         ax.plot(ratios.index, ratios[name], color=colour, marker="o", ms=3,
-                label=(labels or {}).get(name, name))
+                label=sentence((labels or {}).get(name, scenario_label(name))))
     _year_axis(ax)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(sentence(ylabel))
     ax.legend()
     return ax
 
@@ -308,11 +314,11 @@ def supply_multipliers(grid: pd.DataFrame, elastic: pd.Series | None = None, ax=
         ax.plot(grid.index, grid[eta], label=fr"$\eta_s$ = {eta:g}")
     if elastic is not None:
         ax.plot(elastic.index, elastic.to_numpy(), color=ROLE_COLOURS["reference"],
-                label=r"elastic supply, $\eta_s \to \infty$")
+                label=r"Elastic supply, $\eta_s \to \infty$")
     _reference_lines(ax, y=1.0, x=1.0)
     log_axis(ax, "y")
     ax.set_xlabel(EPSILON_LABEL)
-    ax.set_ylabel("spend after / spend before")
+    ax.set_ylabel("Spend after / spend before")
     ax.legend()
     return ax
 
@@ -327,9 +333,9 @@ def supply_rents(run, scenario: str = "supply-constrained"):
     ax1.plot(years, run.variables["scarcity_markup"][0], color=colour, marker="o", ms=3)
     _reference_lines(ax1, y=1.0)
     _year_axis(ax1)
-    ax1.set_ylabel("markup on the trend cost of a flop (x)")
+    ax1.set_ylabel("Markup on the trend cost of a FLOP (x)")
     ax2.plot(years, run.variables["scarcity_rent"][0], color=colour, marker="o", ms=3)
     _reference_lines(ax2, y=0.0)
     _year_axis(ax2)
-    ax2.set_ylabel("scarcity rent (USD bn)")
+    ax2.set_ylabel("Scarcity rent (USD bn)")
     return fig

@@ -16,16 +16,19 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from model.output.plotting.style import (
     ROLE_COLOURS,
+    auto_log_axis,
     figure,
     legend_below,
     log_axis,
     scenario_colour,
+    scenario_label,
+    sentence,
 )
 
-SPEND_LABEL = "compute spend (USD bn)"
-SHARE_LABEL = "share of the budget (%)"
-SIGMA_LABEL = r"elasticity of substitution, $\sigma$"
-BUDGET_LABEL = "budget (world gdp)"
+SPEND_LABEL = "Compute spend (USD bn)"
+SHARE_LABEL = "Share of the budget (%)"
+SIGMA_LABEL = r"Elasticity of substitution, $\sigma$"
+BUDGET_LABEL = "Budget (world GDP)"
 
 #: the scenarios chapter's panels: the DeepSeek shock under different elasticities, under other
 #: demand forms and upward-sloping supply, and the two analogies (every shipped scenario is in one)
@@ -34,6 +37,7 @@ SCENARIO_GROUPS = {
     "demand form and supply": ["deepseek", "saturating", "segments", "partial-adjustment",
                                "supply-constrained"],
     "analogies": ["baseline", "ecp-60x", "fft"],
+    "the fit": ["baseline", "fitted"],
 }
 
 
@@ -43,7 +47,7 @@ def _axes(ax):
 
 def _year_axis(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("year")
+    ax.set_xlabel("Year")
 
 
 def _percent_tick(value: float, _pos=None) -> str:
@@ -72,13 +76,13 @@ def paths_with_budget(years, paths: Mapping[str, np.ndarray], budget=None,
     ax = _axes(ax)
     for name, path in paths.items():
         ax.plot(years, path, color=scenario_colour(name), ls=(styles or {}).get(name, "-"),
-                label=(labels or {}).get(name, name))
+                label=sentence((labels or {}).get(name, scenario_label(name))))
     if budget is not None:
         _budget_line(ax, years, budget)
-    ax.set_yscale("log")
+    auto_log_axis(ax, "y")
     _year_axis(ax)
-    ax.set_ylabel(ylabel)
-    legend_below(ax, ncols=4, title=legend_title)
+    ax.set_ylabel(sentence(ylabel))
+    legend_below(ax, ncols=4, title=sentence(legend_title))
     return ax
 
 
@@ -93,7 +97,7 @@ def scenario_panels(paths: pd.DataFrame, ylabel: str, budget=None,
     for ax, (title, members) in zip(np.atleast_1d(axes), groups.items(), strict=True):
         paths_with_budget(paths.index, {n: paths[n] for n in members}, budget, ylabel, labels,
                           ax=ax, legend_title=title)
-        ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.0, 1.0), alignment="left")
+        ax.legend(title=sentence(title), loc="upper left", bbox_to_anchor=(1.0, 1.0), alignment="left")
     for ax in np.atleast_1d(axes)[:-1]:
         ax.set_xlabel("")
     return fig
@@ -116,10 +120,10 @@ def budget_shares(table: pd.DataFrame, year: int, base_share: float | None = Non
     ax.axvline(100.0, color=ROLE_COLOURS["reference"], lw=1.2, ls="--")
     if base_share is not None:
         ax.axvline(base_share, color=ROLE_COLOURS["reference"], lw=1, ls=":")
-    ax.set_yticks(y, list(ordered.index))
+    ax.set_yticks(y, [scenario_label(name) for name in ordered.index])
     ax.grid(axis="y", visible=False)
     _percent_log_axis(ax, "x")
-    ax.set_xlabel(f"compute spend as a share of the budget in {year} (%)")
+    ax.set_xlabel(f"Compute spend as a share of the budget in {year} (%)")
     return ax
 
 
@@ -135,7 +139,7 @@ def spend_fan(spend: pd.DataFrame, share: pd.DataFrame, budget, scenario: str = 
                         label="5-95%")
         ax.fill_between(years, frame["p25"], frame["p75"], color=colour, alpha=0.5, lw=0,
                         label="25-75%")
-        ax.plot(years, frame["p50"], color=ROLE_COLOURS["reference"], label="median")
+        ax.plot(years, frame["p50"], color=ROLE_COLOURS["reference"], label="Median")
         _year_axis(ax)
     _budget_line(left, spend.index.to_numpy(), budget)
     log_axis(left, "y", subs=(1.0,))
@@ -154,14 +158,14 @@ def substitution_sweep(sweep: pd.DataFrame, years: Sequence[int], base_spend: fl
     colour, base-year spend dashed, sigma = 1 dotted and the prior's interval ``prior`` shaded."""
     ax = _axes(ax)
     if prior is not None:
-        ax.axvspan(*prior, color=ROLE_COLOURS["band"], alpha=0.18, lw=0, label="prior, 95%")
+        ax.axvspan(*prior, color=ROLE_COLOURS["band"], alpha=0.18, lw=0, label="Prior, 95% interval")
     for year in years:
         (line,) = ax.plot(sweep.index, sweep[year], label=str(year))
         ax.axhline(budgets[year], color=line.get_color(), lw=1, ls=":")
-    ax.axhline(base_spend, color=ROLE_COLOURS["reference"], lw=1, ls="--", label="base-year spend")
+    ax.axhline(base_spend, color=ROLE_COLOURS["reference"], lw=1, ls="--", label="Base-year spend")
     ax.axvline(1.0, color=ROLE_COLOURS["reference"], lw=1, ls=":")
-    ax.plot([], [], color=ROLE_COLOURS["reference"], lw=1, ls=":", label="budget of the year")
-    ax.set_yscale("log")
+    ax.plot([], [], color=ROLE_COLOURS["reference"], lw=1, ls=":", label="Budget of the year")
+    auto_log_axis(ax, "y")
     ax.set_xlabel(SIGMA_LABEL)
     ax.set_ylabel(SPEND_LABEL)
     ax.legend(loc="lower right")
@@ -182,10 +186,10 @@ def spend_grid(paths: Mapping[tuple[float, float], np.ndarray], baseline, budget
         ax.plot(years, path, ls=styles[s], color=f"C{sigmas.index(e)}",
                 label=fr"$\sigma$ = {e:g}, $S$ = {s:g}x")
     ax.plot(years, baseline.variables["compute_spend"][0], color=scenario_colour("baseline"),
-            label="baseline")
+            label="Baseline")
     if budget is not None:
         _budget_line(ax, years, budget)
-    ax.set_yscale("log")
+    auto_log_axis(ax, "y")
     _year_axis(ax)
     ax.set_ylabel(SPEND_LABEL)
     legend_below(ax, ncols=3)
@@ -198,16 +202,16 @@ def useful_work_per_flop(paths: pd.DataFrame, start: float, end: float, ax=None)
     columns ``baseline``, ``replace``, ``add``, base year = 1), on a log scale, with the
     programme from ``start`` to ``end`` shaded."""
     ax = _axes(ax)
-    ax.axvspan(start, end, color=ROLE_COLOURS["band"], alpha=0.15, lw=0, label="programme")
+    ax.axvspan(start, end, color=ROLE_COLOURS["band"], alpha=0.15, lw=0, label="Programme")
     ax.plot(paths.index, paths["baseline"], color=scenario_colour("baseline"),
-            label="baseline (trend only)")
+            label="Baseline (trend only)")
     ax.plot(paths.index, paths["replace"], color=scenario_colour("ecp-60x"),
-            label="ecp, replace (default)")
+            label="ECP, replacing the trend (default)")
     ax.plot(paths.index, paths["add"], color=scenario_colour("ecp-60x"), ls="--",
-            label="ecp, add (stacked on the trend)")
-    ax.set_yscale("log")
+            label="ECP, stacked on the trend")
+    auto_log_axis(ax, "y")
     _year_axis(ax)
-    ax.set_ylabel("useful work per flop (2024 = 1)")
+    ax.set_ylabel("Useful work per FLOP (2024 = 1)")
     ax.legend(loc="upper left")
     return ax
 
@@ -221,7 +225,7 @@ def ratio_by_substitution(ratios: pd.DataFrame, ax=None):
     ax.axhline(1.0, color=ROLE_COLOURS["reference"], lw=1, ls="--")
     log_axis(ax, "y", subs=(1.0, 2.0, 5.0))
     _year_axis(ax)
-    ax.set_ylabel("spend / baseline spend")
+    ax.set_ylabel("Spend / baseline spend")
     ax.legend(ncols=2, loc="lower left")
     return ax
 
@@ -234,8 +238,8 @@ def fft_budget(frame: pd.DataFrame, scenario: str = "fft"):
     colour = scenario_colour(scenario)
     fig, (left, right) = figure(2, height=3.9)
     years = frame.index.to_numpy()
-    left.plot(years, frame["spend"], color=colour, label="under the budget")
-    left.plot(years, frame["spend_unbounded"], color=colour, ls="--", label="unbounded (isoelastic)")
+    left.plot(years, frame["spend"], color=colour, label="Under the budget")
+    left.plot(years, frame["spend_unbounded"], color=colour, ls="--", label="Unbounded (isoelastic)")
     _budget_line(left, years, frame["budget"])
     right.plot(years, 100 * frame["share"], color=colour)
     right.plot(years, 100 * frame["share_unbounded"], color=colour, ls="--")
@@ -245,6 +249,6 @@ def fft_budget(frame: pd.DataFrame, scenario: str = "fft"):
     log_axis(left, "y", subs=(1.0,))
     left.set_ylabel(SPEND_LABEL)
     _percent_log_axis(right, "y")
-    right.set_ylabel("spend as a share of the budget (%)")
+    right.set_ylabel("Spend as a share of the budget (%)")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from model.analysis.sensitivity import TORNADO_QUANTILES
-from model.output.plotting.style import PANEL_HEIGHT, ROLE_COLOURS, figure, log_axis
+from model.output.plotting.style import PANEL_HEIGHT, ROLE_COLOURS, auto_log_axis, figure, sentence
 
 
 def tornado(table: pd.DataFrame, ax=None, xlabel: str | None = None, value_format: str = ".3g"):
@@ -30,11 +30,11 @@ def tornado(table: pd.DataFrame, ax=None, xlabel: str | None = None, value_forma
     ax.axvline(central, color=ROLE_COLOURS["reference"], lw=0.8)
     ax.grid(axis="y", visible=False)
     low_q, high_q = table.attrs.get("quantiles", TORNADO_QUANTILES)
-    handles = [Patch(color=low_colour, label=f"input at its {low_q:.0%} quantile"),
-               Patch(color=high_colour, label=f"input at its {high_q:.0%} quantile")]
+    handles = [Patch(color=low_colour, label=f"Input at its {low_q:.0%} quantile"),
+               Patch(color=high_colour, label=f"Input at its {high_q:.0%} quantile")]
     ax.legend(handles=handles, loc="lower right")
     if xlabel:
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(sentence(xlabel))
     return ax
 
 
@@ -56,14 +56,12 @@ def fan(quantiles: pd.DataFrame, variable: str, ax=None, colour: str | None = No
         alpha = 0.18 + 0.22 * k / max(mid - 1, 1)
         ax.fill_between(years, frame[columns[k]], frame[columns[-1 - k]], color=colour,
                         alpha=alpha, lw=0, label=f"{columns[k]}–{columns[-1 - k]}")
-    ax.plot(years, frame[columns[mid]], color=colour, lw=2, label=label or f"median ({columns[mid]})")
+    ax.plot(years, frame[columns[mid]], color=colour, lw=2, label=label or f"Median ({columns[mid]})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years
-    if log and np.nanmax(frame.to_numpy()) >= 1e6:  # far beyond plain ticks: powers of ten
-        ax.set_yscale("log")
-    elif log:
-        log_axis(ax, "y")
+    if log:  # ticks to suit the range: 1-2-5, powers of ten, or 10^k beyond a million
+        auto_log_axis(ax, "y")
     if ylabel:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(sentence(ylabel))
     return ax
 
 
@@ -74,6 +72,6 @@ def fan_pair(quantiles: pd.DataFrame, variables: dict[str, str], colour: str | N
     fig, axes = figure(2)
     for ax, (name, label) in zip(axes, variables.items(), strict=True):
         fan(quantiles, name, ax=ax, colour=colour, ylabel=label, log=log)
-        ax.set_xlabel("year")
+        ax.set_xlabel("Year")
     axes[0].legend(loc="upper left")
     return fig
