@@ -16,6 +16,7 @@ from model.calibration import capex as capex_mod
 from model.calibration import combine as combine_mod
 from model.calibration import evidence as evidence_mod
 from model.calibration import quarterly as quarterly_mod
+from model.calibration.coverage import CoverageCheck, simulate_coverage
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.forecast import Forecast, model_growth
 from model.calibration.hardware_fit import HardwareFit, fit_from_data
@@ -26,14 +27,23 @@ from model.calibration.inputs import (
     market_prior,
     valuation_as_of,
 )
+from model.calibration.likelihood import SHARED_DRAWS, CapexEvidence, SharedDraws, elasticity_grid
 from model.calibration.market import MarketPrior, draw_market_inputs, implied_estimate, implied_grid
-from model.calibration.news_size import NewsSize, news_size
+from model.calibration.news_size import NewsSize, news_prior, news_size
 from model.calibration.peers import PeerEvidence, peer_evidence
-from model.calibration.reverse_dcf import ReverseDCF, reverse_dcf
+from model.calibration.quantity import QuantityChannelFit, quantity_channel_fit
+from model.calibration.reverse_dcf import (
+    MARKET_CAP_FACT,
+    ReverseDCF,
+    market_consistent_inputs,
+    reverse_dcf,
+)
+from model.calibration.usage import UsageEvidence, usage_evidence
 from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
 from model.data.facts import fact, fact_value
 from model.engine.closed_forms import jevons_factor
-from model.errors import DataError
+from model.errors import DataError, JevonsError
+from model.event_study import benchmark as bm
 from model.event_study.decompose import DecompositionResult, DecompositionSpec, decompose_event
 from model.summary import LEVEL, Summary
 
@@ -67,6 +77,27 @@ class Calibration:
     quarterly: dict = field(default_factory=dict)
     """The next-quarter and calendar-year forecasts (:mod:`model.calibration.quarterly`) as the
     JSON blocks of ``forecasts``."""
+    market_single_channel: ElasticityEstimate | None = None
+    """The earlier market-implied estimate: Nvidia's whole abnormal return (market model on
+    SPY) read as quantity news, the raw news size (median 17.4), per-draw solutions. ``market``
+    is now the quantity channel's (:attr:`quantity`)."""
+    quantity: QuantityChannelFit | None = None
+    """The quantity channel's market-implied fit: the headline ``market``, its P(eps > 1) and
+    the range over the quantity share of Nvidia's move and the news size."""
+    news_prior: MarketPrior | None = None
+    """The prior with the news measured against the trend (S_news): the shared nuisance of the
+    market and capex likelihoods."""
+    usage: UsageEvidence | None = None
+    """The token-volume evidence known on ``as_of`` (None before the first series)."""
+    shared: SharedDraws | None = field(default=None, repr=False)
+    """The nuisance draws the market and capex likelihoods share (market-consistent spend
+    growth, news over trend)."""
+    valuation: object = field(default=None, repr=False)
+    """The valuation the market likelihood used (:func:`model.calibration.inputs.valuation_as_of`)."""
+
+    def capex_evidence(self) -> CapexEvidence:
+        """The capex likelihood on the shared draws (as the combination used it)."""
+        return CapexEvidence.build(self.capex.plans, self.shared, self.capex.assumptions)
 
     def summary(self) -> Summary:
         """What ``jevons calibrate`` prints: the elasticity from each piece of evidence, their
@@ -75,16 +106,29 @@ class Calibration:
             lo, hi = e.interval
             return f"{e.median:.2f} ({lo:.2f} to {hi:.2f})"
 
-        rows = [
-            (f"market-implied, {self.event.ticker} (abnormal return "
-             f"{self.event.abnormal_return:+.1%})", est(self.market)),
+        rows = []
+        if self.quantity is not None:
+            rows.append((f"market-implied, {self.event.ticker} quantity channel ({self.quantity.observed:+.1%} "
+                         f"of {self.quantity.abnormal_return:+.1%}; S_news {self.quantity.news_median:.1f}; "
+                         f"P(eps > 1) {self.quantity.p_above_one:.3f})", est(self.market)))
+        single = self.market_single_channel or self.market
+        rows += [
+            (f"market-implied, single channel, {self.event.ticker} (abnormal return "
+             f"{self.event.abnormal_return:+.1%}, raw S)", est(single)),
             (f"market-implied, peers (Nvidia-equivalent move {self.peers.common_move:+.1%})",
              est(self.market_peers)),
             ("capex-implied (the 2025 plans)", est(self.capex.estimate)),
         ]
+        if self.usage is not None:
+            rows.append(("usage-implied (token volumes)", est(self.usage.estimate)))
         if self.external_prior is not None:
             rows.append(("prior from evidence dated before the as-of date", est(self.external_prior)))
-        rows.append(("combined", est(self.combination.estimate)))
+        method = getattr(self.combination, "method", "kernel")
+        power = getattr(self.combination, "consistency_power", None)
+        rows.append((f"combined ({method}" + ("" if power is None else
+                                                 f"; consistency test power {power:.2f} against "
+                                                 f"elasticities {self.combination.power_alternative:g} apart")
+                     + ")", est(self.combination.estimate)))
         lo, hi = self.hardware.interval
         rows.append(("hardware price-performance doubling time (years)",
                      f"{self.hardware.doubling_years:.2f} ({lo:.2f} to {hi:.2f}), "
@@ -104,15 +148,30 @@ class Calibration:
     def to_dict(self) -> dict:
         """The JSON document of ``jevons calibrate --json``."""
         combined = self.combination.estimate
+        single = self.market_single_channel or self.market
+        quantity = self.quantity
         return {
             "as_of": f"{self.as_of:%Y-%m-%d}",
             "market_implied": self.market.to_dict() | {
                 "abnormal_return": self.event.abnormal_return,
                 "abnormal_return_ci": list(self.event.result.car_interval),
                 "ticker": self.event.ticker,
-                "p_above_one": float(np.mean(np.asarray(self.market.draws) > 1.0)),
-                "benchmark": f"{self.event.result.benchmark} (market model; the decomposition's benchmark "
-                             "is the market ex-NVDA)",
+                "p_above_one": (float(np.mean(np.asarray(self.market.draws) > 1.0)) if quantity is None
+                                else quantity.p_above_one),
+                "benchmark": (f"{self.event.result.benchmark} (market model)" if quantity is None else
+                              f"{quantity.benchmark} (Nvidia's abnormal return, market model); the "
+                              "quantity channel from the cross-section against SPY-EX-AI"),
+                "identified": ("the quantity-of-compute channel's part of Nvidia's return on the day, "
+                               "read through the valuation link given the news over trend S_news "
+                               "and its coverage; which share of Nvidia's move was quantity news "
+                               "rests on the exposures fixed before the event (see quantity_channel.ranges)"),
+                **({} if quantity is None else {"quantity_channel": quantity.to_dict()}),
+                "single_channel": single.to_dict() | {
+                    "p_above_one": float(np.mean(np.asarray(single.draws) > 1.0)),
+                    "abnormal_return": self.event.abnormal_return,
+                    "benchmark": f"{self.event.result.benchmark} (market model)",
+                    "news_factor": self.prior.factor_median,
+                },
                 **({} if self.news is None else {"news_factor": self.news.to_dict()}),
                 **({} if self.valuation_check is None
                    else {"equivalents": self.valuation_check.to_dict()["equivalents"]}),
@@ -122,7 +181,9 @@ class Calibration:
             },
             "capex_implied": self.capex.estimate.to_dict() | self.capex.identification(),
             "external_prior": None if self.external_prior is None else self.external_prior.to_dict(),
-            "combined": combined.to_dict() | {
+            "usage_implied": None if self.usage is None else self.usage.to_dict(),
+            "combined": (self.combination.to_dict() if hasattr(self.combination, "to_dict") else
+                         combined.to_dict() | {"method": "kernel"}) | {
                 "consistent": bool(self.combination.consistent),
                 "p_value": float(self.combination.p_value),
                 "verdict": self.combination.verdict,
@@ -147,24 +208,57 @@ def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: 
     prior = market_prior(stamp, hardware)
     valuation = valuation_as_of(stamp)
     nvda = event_evidence("NVDA", stamp)
-    market = implied_estimate(nvda.abnormal_return, nvda.residual_sums, prior, draws=draws, seed=seed,
-                              valuation=valuation)
+    single = implied_estimate(nvda.abnormal_return, nvda.residual_sums, prior, draws=draws, seed=seed,
+                              valuation=valuation, method="market-implied (NVDA, single channel)")
     peers = peer_evidence(stamp)
     market_peers = implied_estimate(peers.common_move, peers.common_move_noise, prior, draws=draws,
                                     seed=seed, valuation=valuation, method="market-implied (peers)")
     grid = implied_grid(nvda.abnormal_return, nvda.residual_sums, GRID_FACTORS, GRID_COVERAGES,
                         prior, draws=grid_draws, seed=seed, valuation=valuation)
-    capex = capex_mod.fit_capex(stamp, draws=draws, seed=seed)
+    news = news_size(stamp)
+    over_trend = news_prior(prior, news)
+    decomposition = decompose_event(DecompositionSpec(EVENT_DATE))  # prices up to the event only
+    shared = SharedDraws.draw(over_trend, SHARED_DRAWS, seed)
+    shared = replace(shared, inputs=market_consistent_inputs(
+        shared.inputs, 1000.0 * fact_value(MARKET_CAP_FACT, stamp), valuation))
+    nvda_ex = event_evidence("NVDA", stamp, benchmark=bm.EX_NVDA)
+    quantity = quantity_channel_fit(decomposition, shared, nvda_ex.abnormal_return,
+                                    nvda_ex.result.benchmark, raw_factor=prior.factor_median,
+                                    news_interval=news.interval, valuation=valuation, draws=draws, seed=seed)
+    market = quantity.estimate
+    capex = capex_mod.fit_capex(stamp, draws=draws, seed=seed, prior=over_trend)
     external = evidence_mod.prior(stamp)
-    combination = combine_mod.combine(market, capex.estimate, external, seed=seed)
+    usage = usage_evidence(stamp, draws=draws, seed=seed)
+    combination = combine_mod.combine_likelihoods(
+        quantity.evidence, CapexEvidence.build(capex.plans, shared, capex.assumptions),
+        prior_log_density=evidence_mod.prior_log_density(elasticity_grid(), stamp)[0], prior=external,
+        extra=() if usage is None else (usage,), seed=seed, draws=draws)
     forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
     valuation_check = reverse_dcf(stamp, abnormal_return=nvda.abnormal_return, valuation=valuation)
-    decomposition = decompose_event(DecompositionSpec(EVENT_DATE))  # prices up to the event only
     calibration = Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
-                              external, combination, forecasts, valuation_check, news_size(stamp),
-                              decomposition)
+                              external, combination, forecasts, valuation_check, news,
+                              decomposition, market_single_channel=single, quantity=quantity,
+                              news_prior=over_trend, usage=usage, shared=shared, valuation=valuation)
     blocks = quarterly_mod.forecasts_as_of(stamp, draws=draws, seed=seed, calibration=calibration)
     return replace(calibration, quarterly=blocks)
+
+
+def coverage_check(calibration: Calibration, worlds: int = 100, seed: int = SEED,
+                   level: float = 0.95) -> CoverageCheck:
+    """The simulation check of :mod:`model.calibration.coverage` on the fit's own evidence:
+    ``worlds`` worlds with known eps (flat on 0-4) and nuisance drawn as the fit's draws are
+    (stream ``seed + 7919``, the same market-consistent spend growth), each fitted as the data
+    are. A small ``worlds`` (e.g. 100) takes a few seconds."""
+    if calibration.shared is None or calibration.quantity is None:
+        raise JevonsError("coverage_check: the calibration has no shared likelihood draws")
+    if not 10 <= int(worlds) <= 5000:
+        raise JevonsError(f"coverage_check: worlds {worlds}; allowed: 10 to 5000")
+    stamp = calibration.as_of
+    truth = SharedDraws.draw(calibration.shared.prior, int(worlds), seed + 7919)
+    truth = replace(truth, inputs=market_consistent_inputs(
+        truth.inputs, 1000.0 * fact_value(MARKET_CAP_FACT, stamp), calibration.valuation))
+    return simulate_coverage(calibration.quantity.evidence, calibration.capex_evidence(), truth,
+                             valuation=calibration.valuation, seed=seed, level=level)
 
 
 def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draws: int,
@@ -257,18 +351,40 @@ def catch_up_months(multiplier: float, log_growth: float) -> float:
     return float(12.0 * -np.log(multiplier) / log_growth)
 
 
+def recombine(calibration: Calibration, *, prior_as_of=None, use_prior: bool = True,
+              capex_fit=None, extra: tuple | None = None, seed: int = SEED):
+    """The fit's likelihood combination made again with another prior (the evidence prior as
+    of ``prior_as_of``, e.g. with later evidence, or none), another capex fit (e.g. under other
+    assumptions) or other independent evidence (default: the fit's own usage evidence, if any).
+    The market likelihood and the shared draws are the fit's."""
+    if calibration.shared is None or calibration.quantity is None:
+        raise JevonsError("recombine: the calibration has no shared likelihood draws")
+    capex_fit = capex_fit or calibration.capex
+    grid = elasticity_grid()
+    prior_date = calibration.as_of if prior_as_of is None else prior_as_of
+    prior = evidence_mod.prior(prior_date, seed=seed) if use_prior else None
+    if extra is None:
+        extra = () if calibration.usage is None else (calibration.usage,)
+    return combine_mod.combine_likelihoods(
+        calibration.quantity.evidence, CapexEvidence.build(capex_fit.plans, calibration.shared, capex_fit.assumptions),
+        prior_log_density=evidence_mod.prior_log_density(grid, prior_date)[0] if use_prior else None,
+        prior=prior, extra=extra, seed=seed)
+
+
 def combination_under_capex_variants(calibration: Calibration, variants: dict[str, dict],
                                      seed: int = SEED) -> pd.DataFrame:
     """The capex fit refitted under each assumption variant (``CapexAssumptions`` fields) and
-    combined again with the fit's market-implied estimate and external prior.
+    combined again, by likelihood, with the fit's market likelihood, external prior and shared
+    draws (:func:`recombine`).
 
-    One row per variant: variant, capex (the estimate), p_value (consistency), combined (the
-    estimate).
+    One row per variant: variant, capex (the estimate), p_value (consistency), power (against
+    elasticities 0.5 apart), combined (the estimate).
     """
-    fits = capex_mod.assumption_variants(calibration.as_of, variants, prior=calibration.prior, seed=seed)
+    prior = calibration.news_prior or calibration.prior
+    fits = capex_mod.assumption_variants(calibration.as_of, variants, prior=prior, seed=seed)
     rows = []
     for name, capex_fit in fits.items():  # a handful of variants: a loop over structure
-        both = combine_mod.combine(calibration.market, capex_fit.estimate, calibration.external_prior, seed=seed)
+        both = recombine(calibration, capex_fit=capex_fit, seed=seed)
         rows.append({"variant": name, "capex": capex_fit.estimate, "p_value": both.p_value,
-                     "combined": both.estimate})
+                     "power": both.consistency_power, "combined": both.estimate})
     return pd.DataFrame(rows)

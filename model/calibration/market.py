@@ -29,6 +29,9 @@ from model.engine.valuation import Valuation, mean_adoption_weight, predicted_re
 
 ELASTICITY_RANGE = (0.0, 4.0)  # search range; draws outside it are reported as unsolved
 _BISECTION_STEPS = 36  # 4 / 2^36 < 1e-10
+GRID_BISECTION_STEPS = 22
+"""Bisection steps of :func:`implied_grid`: 4 / 2^22 < 1e-6, far below the two decimals its
+table prints (fewer engine calls: the grid was most of the fit's time)."""
 
 
 @dataclass(frozen=True)
@@ -142,11 +145,12 @@ def pre_news(inputs: dict[str, np.ndarray], start: int = 2024, end: int = 2035) 
 def solve_elasticity(target: np.ndarray, before: PreNews, factor, coverage, diffusion_years,
                      valuation: Valuation, *, variable: str = "nvidia_dc_revenue", exposure=None,
                      news_date: float = EVENT_YEAR,
-                     bounds: tuple[float, float] = ELASTICITY_RANGE) -> np.ndarray:
+                     bounds: tuple[float, float] = ELASTICITY_RANGE,
+                     steps: int = _BISECTION_STEPS) -> np.ndarray:
     """Elasticity at which the predicted return equals ``target`` (NaN where none in ``bounds``).
 
-    All arguments broadcast to the length of ``target``; one vectorised bisection solves every
-    draw and grid point together.
+    All arguments broadcast to the length of ``target``; one vectorised bisection of ``steps``
+    halvings (precision ``(high - low) / 2^steps``) solves every draw and grid point together.
     """
     target = np.asarray(target, dtype=float)
     n = target.size
@@ -159,7 +163,7 @@ def solve_elasticity(target: np.ndarray, before: PreNews, factor, coverage, diff
     lo = np.full(n, bounds[0])
     hi = np.full(n, bounds[1])
     solvable = (gap(lo) <= 0) & (gap(hi) >= 0)
-    for _ in range(_BISECTION_STEPS):  # iterations; all draws move together
+    for _ in range(steps):  # iterations; all draws move together
         mid = 0.5 * (lo + hi)
         below = gap(mid) < 0
         lo = np.where(below, mid, lo)
@@ -216,7 +220,7 @@ def implied_grid(abnormal_return: float, residual_sums: np.ndarray, factors, cov
     eps = solve_elasticity(
         np.tile(abnormal_return - noise, points), pre_news(tiled),
         np.repeat(s_grid, draws), np.repeat(phi_grid, draws), tiled["diffusion_years"],
-        valuation_from(tiled, valuation),
+        valuation_from(tiled, valuation), steps=GRID_BISECTION_STEPS,
     ).reshape(points, draws)
     solved = np.isfinite(eps)
     with warnings.catch_warnings():  # a grid point with no solved draw gives NaN quantiles

@@ -31,12 +31,13 @@ which compounds without bound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from model.calibration.inputs import check_as_of
+from model.calibration.market import MarketPrior
 from model.constants import DEFAULT_AS_OF, EVENT_YEAR
 from model.data.facts import fact, fact_value, load_facts
 from model.engine.valuation import Valuation
@@ -290,3 +291,12 @@ def news_size(as_of=DEFAULT_AS_OF, *, r1_o1_gap_months: tuple[float, float] = R1
     )
     return NewsSize(as_of=stamp, training=training, price=price, doubling_years=halving / 12.0,
                     horizon_years=float(Valuation.horizon_end + 1 - EVENT_YEAR))
+
+
+def news_prior(prior: MarketPrior, news: NewsSize, z: float = 1.96) -> MarketPrior:
+    """``prior`` with the news size S measured against the trend: lognormal with median
+    ``news.over_trend`` and its range over gaps and trends (:attr:`NewsSize.interval`) read as
+    a central 95% interval (log sd = ln(high / low) / (2 z)). The raw ratios' prior (median 17.4)
+    stays the single-channel estimate's."""
+    lo, hi = news.interval
+    return replace(prior, factor_median=news.over_trend, factor_log_sd=float(np.log(hi / lo) / (2.0 * z)))

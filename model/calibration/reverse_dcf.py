@@ -366,3 +366,19 @@ def reverse_dcf(as_of=DEFAULT_AS_OF, *, abnormal_return: float | None = None,
         base_dc_revenue_usd_bn=base, horizon_end=valuation.horizon_end,
         abnormal_return=abnormal_return, equivalents=first, sensitivity=table,
     )
+
+
+def market_consistent_inputs(inputs: dict[str, np.ndarray], market_cap_usd_bn: float,
+                             valuation: Valuation | None = None,
+                             news_date: float = EVENT_YEAR) -> dict[str, np.ndarray]:
+    """Draws of the market prior's inputs (:func:`~model.calibration.market.draw_market_inputs`)
+    with the pre-news spend growth of each draw replaced by the growth at which the draw's
+    discount rate, terminal growth and share drift price Nvidia at ``market_cap_usd_bn`` (the
+    reverse DCF draw by draw, one vectorised bisection): every draw then starts from the market
+    value it has to explain."""
+    valuation = valuation or Valuation()
+    rates = dataclasses.replace(valuation, discount_rate=np.asarray(inputs["discount_rate"], dtype=float),
+                                terminal_growth=np.asarray(inputs["terminal_growth"], dtype=float))
+    growth = calibrate_growth(market_cap_usd_bn, rates, nvidia_share_drift=inputs["nvidia_share_drift"],
+                              news_date=news_date)
+    return dict(inputs) | {"spend_growth": growth}

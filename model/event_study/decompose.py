@@ -333,6 +333,20 @@ class DecompositionResult:
     nvda_benchmark: str
     last_date_used: str
     seconds: float = field(compare=False)
+    reference_estimates: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """The channels estimated on the reference days before the event (days x channels), each
+    out of sample: the sampling distribution of an estimate on a day without the event, from
+    which the distribution-free intervals come (a likelihood for the event day's estimate)."""
+
+    def channel_noise(self, name: str) -> np.ndarray:
+        """The reference days' estimates of channel ``name``: the noise around its estimate."""
+        if self.reference_estimates is None:
+            raise JevonsError("decomposition: no reference-day estimates kept")
+        return np.asarray(self.reference_estimates)[:, CHANNELS.index(name)]
+
+    def exposure(self, ticker: str, name: str) -> float:
+        """Firm ``ticker``'s exposure to channel ``name`` on the event day."""
+        return next(f for f in self.firms if f.ticker == ticker).exposures[name]
 
     def channel(self, name: str) -> Channel:
         return next(c for c in self.channels if c.name == name)
@@ -352,6 +366,7 @@ class DecompositionResult:
     def to_dict(self) -> dict:
         out = to_jsonable(self)
         out.pop("seconds")
+        out.pop("reference_estimates", None)
         return out
 
     def to_json(self) -> str:
@@ -500,6 +515,7 @@ def decompose(returns: pd.DataFrame, spec: DecompositionSpec) -> DecompositionRe
         nvda_benchmark=f"{bm.EX_NVDA}: {ex_nvda.description}",
         last_date_used=f"{frame.index[day0]:%Y-%m-%d}",
         seconds=time.perf_counter() - start,
+        reference_estimates=s.estimate[-ref - 1 : -1].copy(),
     )
 
 
@@ -513,4 +529,4 @@ def decompose_event(spec: DecompositionSpec, *, loader=None) -> DecompositionRes
     firms = spec.firms if spec.firms is not None else default_firms(spec.event_date)
     frame = load_decomposition_returns([f.ticker for f in firms], end=spec.event_date, loader=loader)
     return decompose(frame, DecompositionSpec(spec.event_date, firms, spec.estimation, spec.gap,
-                                              spec.placebo_days, spec.level))
+                                              spec.placebo_days, spec.level, spec.reference_days))

@@ -170,7 +170,13 @@ def combination_values(cal: Calibration) -> dict:
     comb = cal.combination
     plan_total, _ = cal.capex.guidance_total()
     base_total, _ = cal.capex.base_level()
-    return {
+    likelihood = {}
+    if getattr(comb, "method", "kernel") == "likelihood":
+        likelihood = {"lr": comb.lr_statistic, "power": percent(comb.consistency_power),
+                      "alternative": comb.power_alternative, "diff_sd": comb.difference_sd,
+                      "draws_integrated": comb.draws_integrated, "k_p_above": comb.p_above_one,
+                      "m_alone": comb.market.median, "c_alone": comb.capex.median}
+    return likelihood | {
         "consistent_word": "consistent" if comb.consistent else "not consistent",
         "stat": comb.statistic, "pval": comb.p_value, "verdict": comb.verdict,
         "k_below": percent(np.mean(comb.estimate.draws < 1)),
@@ -187,12 +193,13 @@ def news_cut_values(cal: Calibration, seed: int = SEED) -> dict:
     """The cut of spend the news makes with the combined elasticity (median and 95% interval, %),
     with full adoption, the work multiplier, the trend growth of spend and the months it takes to
     make up the median cut."""
-    news = news_spend_multiplier(cal.combination.estimate.draws, cal.prior, seed)
+    prior = cal.news_prior or cal.prior  # the news as the market likelihood reads it (S over trend)
+    news = news_spend_multiplier(cal.combination.estimate.draws, prior, seed)
     lo, mid, hi = np.quantile(news["multiplier"], [0.025, 0.5, 0.975])
     ridge_mid, ridge_lo, ridge_hi = cal.capex.ridge_interval()
     return {"mult_cut": percent(1 - mid), "mult_cut_lo": percent(1 - hi), "mult_cut_hi": percent(1 - lo),
             "full_cut": percent(1 - np.median(news["full_adoption"])),
-            "work_mult": float(np.median(news["work"])), "s_med": cal.prior.factor_median,
+            "work_mult": float(np.median(news["work"])), "s_med": prior.factor_median,
             "trend": percent(np.expm1(ridge_mid)), "trend_lo": percent(np.expm1(ridge_lo)),
             "trend_hi": percent(np.expm1(ridge_hi)), "catch_up_months": catch_up_months(mid, ridge_mid)}
 
@@ -222,6 +229,14 @@ def planned_growth_by_ticker(capex_fit: CapexFit, tickers: Mapping[str, str] = T
     """The planned log growth of each firm in ``tickers`` (ticker -> firm name in the plans)."""
     plans = capex_fit.plans.set_index("firm")
     return {ticker: float(plans.loc[firm, "growth"]) for ticker, firm in tickers.items()}
+
+
+def coverage_values(check) -> dict:
+    """The simulation check of the combination's intervals
+    (:class:`~model.calibration.coverage.CoverageCheck`) as percentages."""
+    return {"cov": percent(check.coverage), "cov_m": percent(check.coverage_market),
+            "cov_c": percent(check.coverage_capex), "cov_worlds": check.worlds,
+            "cov_se": percent(check.standard_error), "cov_level": percent(check.level)}
 
 
 COMBINATION_VARIANTS = {
@@ -323,3 +338,42 @@ def news_multiplier_exercise_values(parameters, quantiles: tuple[float, float]) 
     s_lo, s_hi = (float(v) for v in by_name["factor"].ppf(np.array(quantiles)))
     return {"eps_med": eps, "s_lo": s_lo, "s_hi": s_hi, "phi_med": phi,
             "mult_lo": float(jevons_factor(eps, s_lo, phi)), "mult_hi": float(jevons_factor(eps, s_hi, phi))}
+
+
+# --- what the market priced ------------------------------------------------------------------------
+def market_priced_values(cal: Calibration) -> dict:
+    """The numbers the market chapter quotes: the decomposition's channels, the quantity
+    channel's part of Nvidia's move, the headline estimate and P(eps > 1), the single-channel
+    estimate, the news sizes, the reverse DCF and its equivalent moves."""
+    d, q, v = cal.decomposition, cal.quantity, cal.valuation_check
+    single = cal.market_single_channel or cal.market
+    values = {"as_of": cal.as_of, "ar_ex_nvda": 100 * q.abnormal_return, "ar_spy": 100 * cal.event.abnormal_return,
+              "q_obs": 100 * q.observed, "q_obs_lo": 100 * q.observed_interval[0],
+              "q_obs_hi": 100 * q.observed_interval[1], "q_share": percent(q.share),
+              "q_exposure": q.exposure, "p_above": q.p_above_one, "p_above_pct": percent(q.p_above_one),
+              "s_news": q.news_median, "s_news_lo": cal.news.interval[0], "s_news_hi": cal.news.interval[1],
+              "s_raw": cal.prior.factor_median, "placebo_days": d.placebo.days,
+              "placebo_rate": percent(d.placebo.rejection_rate), "placebo_rate_f": percent(d.placebo.rejection_rate_f),
+              "p_all_zero": d.p_all_zero, "condition": d.condition_number, "n_firms": len(d.firms),
+              "ref_days": d.placebo.reference_days,
+              "value": v.pre_event_value_usd_bn, "mcap": v.market_cap_usd_bn, "value_gap": percent(v.pricing_error),
+              "dcf_growth": percent(v.spend_growth), "dcf_rate": percent(v.discount_rate),
+              "duration": v.duration_years, "eq_bp": float(v.equivalents.discount_rate_bp[0]),
+              "eq_pp": float(v.equivalents.growth_pp[0]),
+              "eq_pp_abs": abs(float(v.equivalents.growth_pp[0])), "eq_margin": float(v.equivalents.margin_pct[0]),
+              "shared_draws": cal.shared.size if cal.shared is not None else 0,
+              "single_above": percent(np.mean(single.draws > 1))}
+    for c in d.channels:
+        values |= {f"ch_{c.name}": 100 * c.estimate, f"ch_{c.name}_lo": 100 * c.interval[0],
+                   f"ch_{c.name}_hi": 100 * c.interval[1]}
+    nvda = next(f for f in d.firms if f.ticker == "NVDA")
+    values |= {f"nvda_{k}": 100 * x * d.channel(k).estimate for k, x in nvda.exposures.items()}
+    values |= {"nvda_ar_ex_ai": 100 * nvda.ar, "nvda_fitted": 100 * nvda.fitted}
+    ranges = q.ranges
+    values |= {"range_lo": float(ranges["elasticity"].min()), "range_hi": float(ranges["elasticity"].max()),
+               "range_p_max": float(ranges["p_above_one"].max())}
+    low_news = ranges[ranges["factor"] == ranges["factor"].min()]
+    values |= {"low_s": float(low_news["factor"].iloc[0]),
+               "low_s_eps": float(low_news.loc[np.isclose(low_news["share"], round(q.share, 4)), "elasticity"].iloc[0])}
+    return values | estimate_values("eps", cal.market.median, cal.market.interval) \
+        | estimate_values("single", single.median, single.interval)

@@ -152,12 +152,19 @@ def estimate_cell(estimate) -> str:
 
 def elasticity_estimates_table(cal: Calibration) -> pd.DataFrame:
     """The fit's elasticity estimates: median, interval, share above one and the evidence."""
+    single = getattr(cal, "market_single_channel", None)
+    usage = getattr(cal, "usage", None)
     estimates = {
-        "market-implied (Nvidia)": (cal.market, "Nvidia's abnormal return on 27 Jan 2025 through the valuation link"),
-        "market-implied (ten peers)": (cal.market_peers, "the peers' common move, as an Nvidia-equivalent"),
-        "capex-implied": (cal.capex.estimate, "the four 2025 capex plans, revisions against the street, prior on g"),
-        "prior (external evidence)": (cal.external_prior, "evidence dated on or before the cutoff (table below)"),
-        "combined": (cal.combination.estimate, "market (Nvidia) x capex x prior"),
+        "market-implied (quantity channel)": (cal.market, "the quantity channel's part of Nvidia's move on 27 Jan "
+                                              "2025, news over trend, through the valuation link"),
+        **({} if single is None else {"market-implied (single channel, earlier)": (
+            single, "Nvidia's whole abnormal return, raw news size, solved draw by draw")}),
+        "capex-implied": (cal.capex.estimate, "the capex plans known at the date (latest vintages, actuals once "
+                                              "reported), revisions against the street, prior on g"),
+        **({} if usage is None else {"usage-implied": (usage.estimate, "token volumes (later evidence)")}),
+        "prior (external evidence)": (cal.external_prior, "evidence dated on or before the as-of date (table below)"),
+        "combined": (cal.combination.estimate, "likelihoods of market x capex" + (" x usage" if usage else "")
+                     + " x prior, shared nuisance integrated jointly"),
     }
     return pd.DataFrame({
         "median": [f"{e.median:.2f}" for e, _ in estimates.values()],
@@ -169,12 +176,15 @@ def elasticity_estimates_table(cal: Calibration) -> pd.DataFrame:
 
 def combination_variants_table(variants: pd.DataFrame) -> pd.DataFrame:
     """A :func:`~model.calibration.fit.combination_under_capex_variants` frame for the page."""
-    return pd.DataFrame({
+    columns = {
         "capex assumption": variants["variant"],
         "capex-implied": variants["capex"].map(estimate_cell),
         "p (consistency)": variants["p_value"].map("{:.2f}".format),
-        "combined": variants["combined"].map(estimate_cell),
-    }).set_index("capex assumption")
+    }
+    if "power" in variants:
+        columns["power (0.5 apart)"] = variants["power"].map("{:.0%}".format)
+    columns["combined"] = variants["combined"].map(estimate_cell)
+    return pd.DataFrame(columns).set_index("capex assumption")
 
 
 def later_evidence_table(combined_draws: np.ndarray, openrouter: pd.Series, ytd: pd.DataFrame,
@@ -214,18 +224,23 @@ def evidence_sources_table(table: pd.DataFrame) -> pd.DataFrame:
 def combination_methods_table(spec: PriorSpec, level: float, seed: int) -> pd.DataFrame:
     """Methods and parameters of the combination, with their sources."""
     return pd.DataFrame([
-        ("market-implied estimate", "Nvidia's abnormal return, valuation link, MarketPrior",
-         "What the market priced (model.calibration.market)"),
-        ("capex-implied estimate", "four 2025 plans, facts capex.csv, CapexAssumptions",
-         "What the buyers planned (model.calibration.capex)"),
+        ("market likelihood", "the quantity channel's part of Nvidia's move, kernel density of its "
+         "reference-day noise, valuation link, S over trend",
+         "What the market priced (model.calibration.quantity, model.calibration.likelihood)"),
+        ("capex likelihood", "plans known at the date, facts capex.csv, CapexAssumptions; demand growth "
+         "integrated in closed form under its prior", "What the buyers planned (model.calibration.capex)"),
+        ("shared nuisance", "news size, coverage, diffusion, trends, valuation inputs: one set of draws, "
+         "spend growth set by the reverse DCF", "model.calibration.likelihood.SharedDraws"),
         ("prior, default", f"lognormal, median {spec.default_median:g}, log sd {spec.log_sd:g}",
          "assumption: weakly informative, centred on the knife-edge ε = 1"),
         ("prior, with a16z", f"median tilted to {spec.tilted_median:g}",
          "judgement: records the direction of a qualitative signal"),
         ("prior, with OpenRouter (later)", f"x normal likelihood, sd {spec.likelihood_sd:g}",
          "assumption: the paper's standard error is not in the facts tables"),
-        ("kernel densities", "Gaussian, Scott's bandwidth, reflected at 0 and 4", "model.calibration.combine"),
-        ("consistency level", f"{level:g}", "two-sided sign test on independent draws"),
+        ("grid", "400 cells on 0-4 (flat prior)", "model.calibration.likelihood.elasticity_grid"),
+        ("consistency level", f"{level:g}", "likelihood ratio, one elasticity against two, chi-squared(1)"),
+        ("power", "against elasticities 0.5 apart", "non-central chi-squared(1), the difference's sd from "
+                                                   "the joint likelihood"),
         ("seed", f"{seed}", "same inputs and seed give the same draws"),
     ], columns=["item", "value", "source"]).set_index("item")
 

@@ -371,3 +371,104 @@ def peer_values(table: pd.DataFrame) -> dict[str, float]:
         values[f"ar_{ticker}"] = 100 * row["abnormal_return"]
         values[f"implied_{ticker}"] = 100 * row["implied_move"]
     return values
+
+
+# --- the decomposition and the quantity channel (what the market priced) -------------------------
+CHANNEL_LABELS = {
+    "compute_quantity": ("quantity of compute", "news about how much AI compute will be bought: "
+                         "chip, memory, foundry, tool and server makers, power and cooling"),
+    "nvidia_rents": ("Nvidia's rents", "Nvidia's share and margin against substitutes (Nvidia only)"),
+    "buyer_cost_saving": ("buyers' cost saving", "cheaper compute for those who buy it (the five buyers)"),
+    "ai_discount_rate": ("AI discount rate", "the AI complex repriced as a whole: each firm's usual "
+                         "co-movement with the AI-complex factor"),
+}
+
+
+def decomposition_channels_table(decomposition) -> pd.DataFrame:
+    """The channels of :func:`model.event_study.decompose.decompose` for the page: estimate and
+    distribution-free 95% interval (percent effect on the day's return of a unit exposure)."""
+    rows = []
+    for c in decomposition.channels:
+        label, what = CHANNEL_LABELS.get(c.name, (c.name, ""))
+        rows.append((label, f"{100 * c.estimate:+.1f}%", interval_text(c.interval, 100, "{:+.1f}") + "%", what))
+    return pd.DataFrame(rows, columns=["channel", "estimate", "95% interval", "what it measures"]
+                        ).set_index("channel")
+
+
+def decomposition_firms_table(decomposition) -> pd.DataFrame:
+    """Each firm's return, abnormal return and the part the channels explain (percent), with its
+    exposures."""
+    return pd.DataFrame([{
+        "firm": f.ticker, "group": f.group.replace("_", " "), "return": f"{100 * f.ret:+.1f}%",
+        "abnormal return": f"{100 * f.ar:+.1f}%", "explained by the channels": f"{100 * f.fitted:+.1f}%",
+        **{CHANNEL_LABELS[k][0] if k in CHANNEL_LABELS else k: f"{v:.2f}" for k, v in f.exposures.items()},
+    } for f in decomposition.firms]).set_index("firm")
+
+
+def quantity_range_table(quantity, raw_factor: float) -> pd.DataFrame:
+    """:attr:`~model.calibration.quantity.QuantityChannelFit.ranges` for the page: the median
+    elasticity (95% interval) by the share of Nvidia's abnormal return put down to the quantity
+    channel (rows) and the news size S (columns)."""
+    cells = quantity.ranges.assign(cell=lambda t: [f"{m:.2f} ({lo:.2f}–{hi:.2f})" for m, lo, hi in
+                                                   zip(t["elasticity"], t["low"], t["high"], strict=True)])
+    table = cells.pivot(index="share", columns="factor", values="cell")
+
+    def column(factor: float) -> str:
+        if np.isclose(factor, quantity.news_median):
+            return f"S = {factor:.1f} (over trend)"
+        if np.isclose(factor, raw_factor):
+            return f"S = {factor:.1f} (raw)"
+        return f"S = {factor:.1f}"
+
+    def row(share: float) -> str:
+        return (f"{share:.0%} (the decomposition)" if np.isclose(share, round(quantity.share, 4))
+                else f"{share:.0%}")
+
+    table.columns = [column(f) for f in table.columns]
+    table.index = pd.Index([row(s) for s in table.index], name="quantity share of Nvidia's move")
+    return table
+
+
+def equivalence_table(reverse_dcf) -> pd.DataFrame:
+    """The observational-equivalence table of :class:`~model.calibration.reverse_dcf.ReverseDCF`:
+    each move that alone reproduces the abnormal return, at the central discount rate and over
+    the sensitivity rates."""
+    eq = reverse_dcf.equivalents
+    sens = reverse_dcf.sensitivity
+
+    def span(col: str, fmt: str) -> str:
+        lo, hi = fmt.format(sens[col].min()), fmt.format(sens[col].max())
+        return f"{lo} to {hi}" if lo != hi else f"{lo} at every rate"
+
+    return pd.DataFrame([
+        ("discount rate on every cash flow", f"+{float(eq.discount_rate_bp[0]):.0f} bp",
+         span("rate rise, firm (bp)", "+{:.0f} bp")),
+        ("discount rate on the data-centre flows only", f"+{float(eq.discount_rate_bp_dc_only[0]):.0f} bp", "–"),
+        ("growth of compute spend to the horizon", f"{float(eq.growth_pp[0]):+.1f} points a year",
+         span("growth revision (pp)", "{:+.1f}")),
+        ("Nvidia's margin", f"{float(eq.margin_pct[0]):+.1f}%", span("margin change (%)", "{:+.1f}%")),
+    ], columns=["move, alone", f"size at {reverse_dcf.discount_rate:.0%}",
+                f"at {sens['discount rate'].min():.0%} to {sens['discount rate'].max():.0%}"]).set_index("move, alone")
+
+
+def market_estimates_table(cal) -> pd.DataFrame:
+    """The market-implied estimates side by side: what each reads, its news size and benchmark,
+    the estimate and P(eps > 1)."""
+    q = cal.quantity
+    single = cal.market_single_channel or cal.market
+    rows = [
+        ("quantity channel (headline)", f"{q.observed:+.1%} of Nvidia's {q.abnormal_return:+.1%}",
+         f"over trend, {q.news_median:.1f}", "cross-section vs SPY ex AI; Nvidia vs SPY ex NVDA",
+         f"{cal.market.median:.2f} ({interval_text(cal.market.interval, 1, '{:.2f}')})", f"{q.p_above_one:.3f}",
+         "likelihood, flat prior"),
+        ("single channel (earlier)", f"all of Nvidia's {cal.event.abnormal_return:+.1%}",
+         f"raw, {cal.prior.factor_median:.1f}", "SPY (market model)",
+         f"{single.median:.2f} ({interval_text(single.interval, 1, '{:.2f}')})",
+         f"{np.mean(single.draws > 1):.3f}", "solved draw by draw"),
+        ("peers (earlier)", f"common move {cal.peers.common_move:+.1%}", f"raw, {cal.prior.factor_median:.1f}",
+         "SPY (market model)",
+         f"{cal.market_peers.median:.2f} ({interval_text(cal.market_peers.interval, 1, '{:.2f}')})",
+         f"{np.mean(cal.market_peers.draws > 1):.3f}", "solved draw by draw"),
+    ]
+    return pd.DataFrame(rows, columns=["reading", "return explained", "news size S", "benchmark",
+                                       "elasticity (95% interval)", "P(ε > 1)", "method"]).set_index("reading")

@@ -37,6 +37,15 @@ estimate's own prior, :class:`model.calibration.market.MarketPrior`). Its margin
 reported as an :class:`~model.calibration.estimate.ElasticityEstimate` whose draws come from the
 grid posterior with a seeded generator.
 
+**Later evidence.** A fit as of a date uses what is known then (:func:`plan_table`): each firm's
+latest revision of its 2025 plan, its reported 2025 capex once known (which replaces the plan),
+and its 2026 plan over its 2025 actual once stated. The revisions against the street keep the
+first plan, made just after the street figure. A 2026 plan carries only the news adopted in its
+second year (log J at two years minus log J at one). Every figure identifies the same
+combination, the growth of spend on the trend (demand growth taken as constant over the two
+years), so later figures move and narrow the ridge; the elasticity along it still comes from the
+prior on g, the revisions and the contrast of pre- and post-news figures, and moves with them.
+
 The as-of rule: only facts rows dated on or before ``as_of`` are read (:func:`plan_table`); a
 firm enters when its plan and its base-year capex are both known.
 
@@ -59,17 +68,18 @@ from model.calibration.capex.capex_fit import (
 from model.calibration.capex.grid_posterior import (
     Grid,
     Likelihood,
+    elasticity_log_likelihood,
     grid_likelihood,
     log_growth_prior,
 )
 from model.calibration.capex.observations import LN2, Nuisance, Observations, plan_table
-from model.calibration.capex.plans import PLANS, PlanSpec
+from model.calibration.capex.plans import ALL_PLANS, NEXT_PLANS, PLANS, PlanSpec
 from model.calibration.grid_density import interval_from_grid, normalise, quantiles_from_grid
 from model.engine.closed_forms import jevons_factor
 
 __all__ = [
-    "LN2", "PLANS", "CapexAssumptions", "CapexFit", "Grid", "Likelihood", "Nuisance", "Observations",
-    "PlanSpec", "assumption_variants", "fit_capex", "fit_observations", "grid_likelihood",
+    "ALL_PLANS", "LN2", "NEXT_PLANS", "PLANS", "CapexAssumptions", "CapexFit", "Grid", "Likelihood", "Nuisance", "Observations",
+    "PlanSpec", "assumption_variants", "elasticity_log_likelihood", "fit_capex", "fit_observations", "grid_likelihood",
     "growth_prior_sensitivity", "interval_from_grid", "jevons_factor", "log_growth_prior", "normalise", "plan_table",
     "quantiles_from_grid",
 ]

@@ -29,6 +29,10 @@ from model.constants import DEFAULT_AS_OF, EVENT_DATE, SEED
 from model.dates import parse_date
 from model.summary import Summary, interval_label, interval_text
 
+SENSITIVITY_PRIORS = (None, (0.15, 0.40), (0.30, 0.40), (0.30, 0.20), (1.00, 0.40))
+"""Priors on demand growth g (median, log sd; None: flat in log(1 + g)) of the sensitivity the
+fit reports: the plans identify spend growth on the trend, the prior picks eps along the ridge."""
+
 
 @dataclass(frozen=True)
 class CapexFit:
@@ -153,15 +157,25 @@ class CapexFit:
         return np.expm1(big_g)
 
     # levels for the forecasts -------------------------------------------------------------------
+    @property
+    def first_year(self) -> pd.DataFrame:
+        """The rows of the first year after the news (the 2025 plans, or their actuals)."""
+        year = self.plans["year"] if "year" in self.plans else pd.Series(2025, index=self.plans.index)
+        return self.plans[year == 2025]
+
     def base_level(self) -> tuple[float, str]:
-        """Sum of the base-year capex of the firms in the fit (USD bn) and a label."""
-        firms = ", ".join(f"{r.firm} {r.base:.1f}" for r in self.plans.itertuples())
-        return float(self.plans["base"].sum()), f"2024 capex known by {self.as_of:%Y-%m-%d} ({firms})"
+        """Sum of the 2024 (base-year) capex of the firms with a 2025 figure (USD bn), a label."""
+        rows = self.first_year
+        firms = ", ".join(f"{r.firm} {r.base:.1f}" for r in rows.itertuples())
+        return float(rows["base"].sum()), f"2024 capex known by {self.as_of:%Y-%m-%d} ({firms})"
 
     def guidance_total(self) -> tuple[float, str]:
-        """Sum of the firms' 2025 plans (USD bn; a range at its midpoint) and a label."""
-        firms = ", ".join(f"{r.firm} {r.plan_label}" for r in self.plans.itertuples())
-        return float(self.plans["plan"].sum()), f"2025 capex plans as forecast ({firms})"
+        """Sum of the firms' latest 2025 plans (USD bn; a range at its midpoint; never the
+        actual) and a label."""
+        rows = self.first_year
+        column, label = ("guidance", "guidance_label") if "guidance" in rows else ("plan", "plan_label")
+        firms = ", ".join(f"{r.firm} {getattr(r, label)}" for r in rows.itertuples())
+        return float(rows[column].sum()), f"2025 capex plans as forecast ({firms})"
 
     # reporting -----------------------------------------------------------------------------------
     def identification(self) -> dict:
@@ -174,9 +188,11 @@ class CapexFit:
         g_lo, g_hi = self.demand_growth_interval()
         a = self.assumptions
         return {
-            "identified": "the growth of spend on the trend, log(1+g) + (eps-1) log P; eps and g "
-                          "only along a ridge, separated by the revisions against the street, the "
-                          "contrast of pre- and post-news plans and the prior on g",
+            "identified": "the growth of spend on the trend, log(1+g) + (eps-1) log P, from the "
+                          "figures known at the date (latest plan vintages, actuals once reported, "
+                          "next-year plans once stated); eps and g only along a ridge, separated by "
+                          "the revisions against the street, the contrast of pre- and post-news "
+                          "figures and the prior on g",
             "spend_growth_on_trend": {"median": float(np.expm1(mid)),
                                       "interval": [float(np.expm1(lo)), float(np.expm1(hi))],
                                       "log_price_fall_per_year": self.reference_log_price_fall},
@@ -186,8 +202,14 @@ class CapexFit:
                 self.grid.log_growth, self.log_growth_marginal, 0.5))), "interval": [g_lo, g_hi]},
             "growth_prior": ("flat in log(1+g)" if a.growth_prior_median is None else
                              {"median": a.growth_prior_median, "log_sd": a.growth_prior_log_sd}),
+            "growth_prior_sensitivity": [
+                {"prior": "flat in log(1+g)" if np.isnan(r.prior_median) else
+                 {"median": r.prior_median, "log_sd": r.prior_log_sd},
+                 "elasticity": r.elasticity, "interval": [r.low, r.high]}
+                for r in growth_prior_sensitivity(self, SENSITIVITY_PRIORS).itertuples()],
             "firms": [
                 {"firm": r.firm, "plan": r.plan, "plan_as_of": f"{r.plan_as_of:%Y-%m-%d}",
+                 "kind": getattr(r, "kind", "plan"), "year": int(getattr(r, "year", 2025)),
                  "base": r.base, "growth": float(np.expm1(r.growth)), "post_news": bool(r.post_news),
                  "revision": None if np.isnan(r.revision) else float(np.expm1(r.revision))}
                 for r in self.plans.itertuples()

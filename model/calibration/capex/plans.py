@@ -26,6 +26,11 @@ class PlanSpec:
     base_rounding: float = 0.0
     base_basis_sd: float = 0.0
     street: str | None = None
+    vintages: tuple[tuple[str, ...], ...] = ()
+    actual: str | None = None
+    actual_rounding: float = 0.0
+    years_after: int = 0
+    year: int = 2025
 
 
 PLANS: tuple[PlanSpec, ...] = (
@@ -39,18 +44,26 @@ PLANS: tuple[PlanSpec, ...] = (
         # treatment of finance leases are uncertain: a 5% basis error (log sd 0.05).
         base=("capex_2024_big4_yahoo", "capex_2024_meta", "capex_2024_alphabet", "capex_2024_amazon"),
         base_rounding=1.0, base_basis_sd=0.05,
+        actual="capex_fy2025_microsoft_incl_leases", actual_rounding=0.1,
     ),
     PlanSpec(
         firm="Meta", period="calendar 2025",
         plan=("capex_guidance_2025_meta_low", "capex_guidance_2025_meta_high"),
         base=("capex_2024_meta",), base_rounding=0.01,
         street="capex_consensus_2025_meta_before_guidance",
+        vintages=(("capex_guidance_2025_meta_2025_04_30_low", "capex_guidance_2025_meta_2025_04_30_high"),
+                  ("capex_guidance_2025_meta_2025_07_30_low", "capex_guidance_2025_meta_2025_07_30_high"),
+                  ("capex_guidance_2025_meta_2025_10_29_low", "capex_guidance_2025_meta_2025_10_29_high")),
+        actual="capex_2025_meta", actual_rounding=0.01,
     ),
     PlanSpec(
         firm="Alphabet", period="calendar 2025",
         plan=("capex_guidance_2025_alphabet",), plan_rounding=5.0,
         base=("capex_2024_alphabet",), base_rounding=0.1,
         street="capex_consensus_2025_alphabet_visible_alpha",
+        vintages=(("capex_guidance_2025_alphabet_2025_04_24",), ("capex_guidance_2025_alphabet_2025_07_23",),
+                  ("capex_guidance_2025_alphabet_2025_10_29_low", "capex_guidance_2025_alphabet_2025_10_29_high")),
+        actual="capex_2025_alphabet", actual_rounding=0.1,
     ),
     PlanSpec(
         firm="Amazon", period="calendar 2025",
@@ -58,8 +71,29 @@ PLANS: tuple[PlanSpec, ...] = (
         # gives the measurement range
         plan=("capex_guidance_2025_amazon",),
         base=("capex_2024_amazon",), base_rounding=1.0,
+        vintages=(("capex_guidance_2025_amazon_2025_07_31",), ("capex_guidance_2025_amazon_2025_10_30",)),
+        # AP's rounded 125, the basis of the guidance (the gross figure is 131.8: another basis)
+        actual="capex_2025_amazon", actual_rounding=1.0,
     ),
 )
+
+NEXT_PLANS: tuple[PlanSpec, ...] = (
+    # The 2026 plans, stated with the 2025 results, over the 2025 actuals on the same basis.
+    # Microsoft states no fiscal-2026 figure in the facts (only the street's), so it has none.
+    PlanSpec(firm="Meta (2026 plan)", period="calendar 2026",
+             plan=("capex_guidance_2026_meta_low", "capex_guidance_2026_meta_high"),
+             base=("capex_2025_meta",), base_rounding=0.01, years_after=1, year=2026),
+    PlanSpec(firm="Alphabet (2026 plan)", period="calendar 2026",
+             plan=("capex_guidance_2026_alphabet_low", "capex_guidance_2026_alphabet_high"),
+             base=("capex_2025_alphabet",), base_rounding=0.1, years_after=1, year=2026),
+    PlanSpec(firm="Amazon (2026 plan)", period="calendar 2026", plan=("capex_guidance_2026_amazon",),
+             plan_rounding=5.0, base=("capex_2025_amazon",), base_rounding=1.0, years_after=1, year=2026),
+)
+"""Plans for the second year after the news, used from the date they are stated. Their street
+figures are not used as revisions: a year after the news the street knew it, so the ratio holds
+no DeepSeek term."""
+
+ALL_PLANS: tuple[PlanSpec, ...] = PLANS + NEXT_PLANS
 
 
 
@@ -82,7 +116,12 @@ def fact_roles(plans: tuple[PlanSpec, ...] = PLANS,
     roles: dict[str, str] = {}
     for spec in plans:
         for fid in spec.plan:
-            roles[fid] = f"{spec.firm}: 2025 plan"
+            roles[fid] = f"{spec.firm}: {spec.year} plan"
+        for vintage in spec.vintages:
+            for fid in vintage:
+                roles[fid] = f"{spec.firm}: {spec.year} plan, later vintage"
+        if spec.actual:
+            roles[spec.actual] = f"{spec.firm}: {spec.year} actual"
         if len(spec.base) == 1:
             roles[spec.base[0]] = f"{spec.firm}: base-year capex"
         if spec.street:

@@ -203,3 +203,48 @@ def peer_exposures(table: pd.DataFrame, common_move: float, abnormal_return: flo
     ax.set_ylabel("abnormal return on 27 january 2025 (percent)")
     legend_below(ax, ncols=2)
     return ax
+
+
+GROUP_LABELS = {"sellers": "sellers of compute", "power_cooling": "power and cooling", "buyers": "buyers",
+                "placebo": "placebo"}
+
+
+def decomposition_fit(decomposition):
+    """Each firm's abnormal return on the event day (bars) against the part the channels
+    explain (dots), firms grouped as the decomposition groups them (percent)."""
+    firms = decomposition.firms
+    x = np.arange(len(firms))
+    groups = list(dict.fromkeys(f.group for f in firms))
+    colours = {g: c for g, c in zip(groups, (evidence_colour("market"), evidence_colour("peers"),
+                                             evidence_colour("capex"), _REFERENCE), strict=False)}
+    _, ax = figure(1)
+    for g in groups:
+        idx = [i for i, f in enumerate(firms) if f.group == g]
+        ax.bar(x[idx], _percent([firms[i].ar for i in idx]), color=colours[g], alpha=0.55,
+               label=f"abnormal return: {GROUP_LABELS.get(g, g)}")
+    ax.plot(x, _percent([f.fitted for f in firms]), "o", color=evidence_colour("combined"),
+            ms=5, label="explained by the four channels")
+    ax.axhline(0, color=_REFERENCE, lw=0.8)
+    ax.set_xticks(x, [f.ticker for f in firms], rotation=45, ha="right")
+    ax.set_ylabel("percent, 27 January 2025")
+    legend_below(ax, ncols=2)
+    return ax
+
+
+def quantity_likelihood(quantity, single=None, max_elasticity: float = 1.6):
+    """The market-implied density of eps from the quantity channel (the likelihood under a flat
+    prior) and, if given, the histogram of the single-channel estimate's draws."""
+    grid, p = quantity.grid_estimate.grid, quantity.grid_estimate.probabilities
+    step = grid[1] - grid[0]
+    _, ax = figure(1)
+    if single is not None:
+        ax.hist(single.draws, bins=np.arange(0, max_elasticity + 0.02, 0.02), density=True,
+                color=evidence_colour("peers"), alpha=0.35, label="single channel, raw S (earlier)")
+    ax.plot(grid, p / step, color=evidence_colour("market"), lw=2.2,
+            label="quantity channel, S over trend (headline)")
+    ax.axvline(1.0, color=_REFERENCE, lw=0.8)
+    ax.set_xlim(0, max_elasticity)
+    ax.set_xlabel("elasticity ε")
+    ax.set_ylabel("density")
+    ax.legend(loc="upper left")
+    return ax
