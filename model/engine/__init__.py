@@ -6,6 +6,7 @@
 * :mod:`~model.engine.hardware`: the Moore's-law price of a FLOP;
 * :mod:`~model.engine.efficiency`: the algorithmic trend and dated shocks with their diffusion;
 * :mod:`~model.engine.demand`: the registry of demand curves and forms;
+* :mod:`~model.engine.growth`: demand growth at a constant price, held or fading to a long-run rate;
 * :mod:`~model.engine.problem_size`: the FFT analogy's choice of problem size;
 * :mod:`~model.engine.simulation`: :func:`simulate`, vectorised over draws;
 * :mod:`~model.engine.valuation`: Nvidia's value from the simulated revenue;

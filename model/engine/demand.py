@@ -81,16 +81,22 @@ def saturating_elasticity(p, elasticity, saturation_price):
 # --- budget share -------------------------------------------------------------------------------
 
 
-def log_odds_path(base_spend, budget, t, demand_growth, budget_growth):
+def log_odds_path(base_spend, budget, t, demand_growth, budget_growth, log_demand_growth=None):
     """ln odds of compute's share at the base-year price in year t (t = years since the base).
 
     In the base year the share is base_spend / budget; after it the odds move by
     (1 + g_D) / (1 + g_B) a year, so while the share is small compute spend at a constant price
     grows at the demand growth g_D, as in the isoelastic form, whatever the budget's growth g_B.
+    ``log_demand_growth``, if given, is the cumulative log demand growth to t instead of
+    t ln(1 + g_D) (a growth that fades, :func:`model.engine.growth.log_growth`).
     """
     base_spend, budget = np.asarray(base_spend, float), np.asarray(budget, float)
+    t = np.asarray(t, float)
+    if log_demand_growth is None:
+        return (np.log(base_spend) - np.log(budget - base_spend)
+                + t * (np.log1p(demand_growth) - np.log1p(budget_growth)))
     return (np.log(base_spend) - np.log(budget - base_spend)
-            + np.asarray(t, float) * (np.log1p(demand_growth) - np.log1p(budget_growth)))
+            + (np.asarray(log_demand_growth, float) - t * np.log1p(budget_growth)))
 
 
 def _log_sigmoid(x):

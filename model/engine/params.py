@@ -53,6 +53,10 @@ class Segment:
     saturation_price: Num = _default("demand.saturation_price")
     substitution: Num = _default("demand.substitution")  # sigma, 'budget-share' only
     final_elasticity: Num = _default("demand.final_elasticity")  # eta, 'budget-share' only
+    # growth fades towards this rate (None = growth stays g), see model.engine.growth
+    long_run_growth: Num | None = _default("demand.long_run_growth")
+    growth_half_life: Num = _default("demand.growth_half_life")  # years; used with long_run_growth
+    growth_fade_start: Num | None = _default("demand.growth_fade_start")  # year; None = start
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,10 @@ def _num(x: Any) -> Num:
     return float(x)
 
 
+def _num_or_none(x: Any) -> Num | None:
+    return None if x is None else _num(x)
+
+
 def params_from_values(values: Mapping[str, Any]) -> Params:
     """Build :class:`Params` from a validated scenario dict (see :mod:`model.scenarios.loader`)."""
     kind = values.get("type", "standard")
@@ -230,6 +238,11 @@ def params_from_values(values: Mapping[str, Any]) -> Params:
             saturation_price=_num(_or(s.get("saturation_price"), dem["saturation_price"])),
             substitution=_num(_or(s.get("substitution"), dem["substitution"])),
             final_elasticity=_num(_or(s.get("final_elasticity"), dem["final_elasticity"])),
+            long_run_growth=_num_or_none(_or(s.get("long_run_growth"), dem.get("long_run_growth"))),
+            growth_half_life=_num(_or(_or(s.get("growth_half_life"), dem.get("growth_half_life")),
+                                      _default("demand.growth_half_life"))),
+            growth_fade_start=_num_or_none(_or(s.get("growth_fade_start"),
+                                               dem.get("growth_fade_start"))),
         )
 
     if form == "segments":

@@ -228,6 +228,24 @@ FIELDS: tuple[Field, ...] = (
           "'budget-share' the growth while compute's share is small.",
           "assumption (estimated jointly with the elasticity by `jevons calibrate`)",
           low=-0.9, high=10, random=True),
+    Field("demand.long_run_growth", FLOAT, None, "per year",
+          "Demand growth at a constant price that demand.growth fades towards: the yearly log "
+          "growth moves from ln(1 + demand.growth) to ln(1 + this), the gap halving every "
+          "demand.growth_half_life years. Unset = demand.growth holds in every year.",
+          "assumption: the plans identify demand growth for the next year only; the long run is "
+          "not identified by them (the fitted scenario draws it from the pre-boom capex trend, "
+          "model.calibration.longrun)", low=-0.9, high=10, random=True),
+    Field("demand.growth_half_life", FLOAT, 2.0, "years",
+          "Years for the gap between demand growth and demand.long_run_growth to halve (in log "
+          "growth); used only when demand.long_run_growth is set.",
+          "assumption: a boom's excess growth halves in about two years (the fitted scenario "
+          "draws it from 1 to 4 years)", low=0, low_open=True, high=1e3, random=True),
+    Field("demand.growth_fade_start", FLOAT, None, "year",
+          "Year from which demand growth fades towards demand.long_run_growth; until then it is "
+          "demand.growth. Unset = time.start (a year before time.start also starts the fade at "
+          "time.start).",
+          "the fitted scenario sets it to the last year of the capex plans the fit reads (the "
+          "years whose growth the plans identify)", low=1990, high=2200),
     Field("demand.saturation_price", FLOAT, 0.01, "x base-year price",
           "'saturating': price p_sat (relative to the base-year price) below which demand stops "
           "responding much.", "assumption: demand stops responding much once useful work costs 1% of its 2024 price (about four years of the trends)", low=0, low_open=True, high=1e6, random=True),
@@ -258,6 +276,15 @@ FIELDS: tuple[Field, ...] = (
           low=0.05, high=100, random=True),
     Field("demand.segments[].growth", FLOAT, None, "per year",
           "Demand growth of this segment (default demand.growth).", "-", low=-0.9, high=10, random=True),
+    Field("demand.segments[].long_run_growth", FLOAT, None, "per year",
+          "Long-run demand growth of this segment (default demand.long_run_growth).", "-",
+          low=-0.9, high=10, random=True),
+    Field("demand.segments[].growth_half_life", FLOAT, None, "years",
+          "Half-life of this segment's excess demand growth (default demand.growth_half_life).",
+          "-", low=0, low_open=True, high=1e3, random=True),
+    Field("demand.segments[].growth_fade_start", FLOAT, None, "year",
+          "Year this segment's demand growth starts to fade (default demand.growth_fade_start).",
+          "-", low=1990, high=2200),
     Field("demand.segments[].saturation_price", FLOAT, None, "x base-year price",
           "Saturation price if form = 'saturating' (default demand.saturation_price).", "-",
           low=0, low_open=True, high=1e6, random=True),

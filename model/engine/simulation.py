@@ -11,10 +11,12 @@ since the base year and m a supply markup (1 unless supply slopes upwards):
     FLOP demanded                  F(t)      = sum_s X_s / c                   (base-year FLOP units)
 
 with q and x the curve's quantity and spend relative to their values at p = 1 (see
-:mod:`model.engine.demand`) and R_s the spend at p = 1: X0_s (1+g_s)^t for the unbounded curves,
+:mod:`model.engine.demand`) and R_s the spend at p = 1: X0_s e^(G_s(t)) for the unbounded curves,
 s_bar_s(t) B_s(t) for 'budget-share', whose spend never exceeds the segment's slice of the budget
-B_s = share_s B. In the isoelastic case X = X0 (1+g)^t c^(1-eps) a^(eps-1): a one-off efficiency
-factor S multiplies long-run spend by S^(eps-1).
+B_s = share_s B. G_s(t) is the cumulative log demand growth, t ln(1 + g_s) at a constant growth
+or fading towards a long-run rate (see :mod:`model.engine.growth`). In the isoelastic case with
+constant growth X = X0 (1+g)^t c^(1-eps) a^(eps-1): a one-off efficiency factor S multiplies
+long-run spend by S^(eps-1).
 
 Two mechanisms act on deviations from the *no-news path* (the same scenario without its dated
 shocks), so that with no news they change nothing:
@@ -41,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.engine import demand, efficiency, hardware
+from model.engine import demand, efficiency, growth, hardware
 from model.engine import problem_size as fft
 from model.engine.params import Params, take_draws
 
@@ -183,9 +185,33 @@ class _Segment:
         return ref * q, ref * x
 
 
-def _growth_path(level, growth, t) -> np.ndarray:
+def _growth_path(level, rate, t) -> np.ndarray:
     """level * (1 + g)^t, as exp(t ln(1+g)) so the power is taken on the small (n, 1) axis."""
-    return _col(level) * np.exp(t * np.log1p(_col(growth)))
+    return _col(level) * np.exp(t * np.log1p(_col(rate)))
+
+
+def _fades(seg) -> bool:
+    """Whether the segment's demand growth fades towards a long-run rate (see model.engine.growth)."""
+    return seg.long_run_growth is not None
+
+
+def _log_demand_growth(seg, t, start) -> np.ndarray:
+    """Cumulative log demand growth of a segment to each year, (n|1, T): t ln(1 + g), or fading
+    towards demand.long_run_growth with half-life demand.growth_half_life from the year
+    demand.growth_fade_start (default the base year ``start``)."""
+    if not _fades(seg):
+        return t * np.log1p(_col(seg.growth))
+    fade_start = (0.0 if seg.growth_fade_start is None
+                  else np.maximum(_col(seg.growth_fade_start) - start, 0.0))
+    return growth.log_growth(t, _col(seg.growth), _col(seg.long_run_growth),
+                             _col(seg.growth_half_life), fade_start)
+
+
+def _log_odds(seg, base, budget_base, budget_growth, t, start) -> np.ndarray:
+    """Log odds of compute's budget share at the base-year price (demand.log_odds_path)."""
+    log_growth = _log_demand_growth(seg, t, start) if _fades(seg) else None
+    return demand.log_odds_path(base, budget_base, t, _col(seg.growth), _col(budget_growth),
+                                log_demand_growth=log_growth)
 
 
 def _segment(params: Params, seg, years, t, log_rel_cost) -> _Segment:
@@ -198,11 +224,11 @@ def _segment(params: Params, seg, years, t, log_rel_cost) -> _Segment:
     log_odds = budget = None
     if curve.bounded:
         budget_base = _col(params.budget.usd_bn) * np.asarray(seg.share, float).reshape(-1, 1)
-        log_odds = demand.log_odds_path(base, budget_base, t, _col(seg.growth), _col(params.budget.growth))
+        log_odds = _log_odds(seg, base, budget_base, params.budget.growth, t, params.start)
         budget = _growth_path(budget_base, params.budget.growth, t)
         reference = budget / (1.0 + np.exp(-log_odds))  # s_bar(t) B(t)
     else:
-        reference = _growth_path(base, seg.growth, t)
+        reference = base * np.exp(_log_demand_growth(seg, t, params.start))
     log_price_no_news = log_rel_cost - log_trend
     return _Segment(
         name=seg.name,
@@ -437,9 +463,9 @@ def _simulate_fft(params: Params, years, t) -> dict[str, np.ndarray]:
     work_new = np.exp(fft.log_ops(x_new, k_old, 0.0) - log_ops0)
 
     base = _col(params.base_spend_usd_bn)
-    growth = np.exp(t * np.log1p(_col(seg.growth)))
+    users = np.exp(_log_demand_growth(seg, t, params.start))
     relative_spend = (1 - adopted) * spend_old + adopted * spend_new  # unbounded, per user
-    useful = growth * ((1 - adopted) * work_old + adopted * work_new)
+    useful = users * ((1 - adopted) * work_old + adopted * work_new)
     out = {}
     if demand.curve(seg.form).bounded:
         # Under a budget the problem-size choice sets how much each user would spend if compute
@@ -447,14 +473,14 @@ def _simulate_fft(params: Params, years, t) -> dict[str, np.ndarray]:
         # that (the budget-share curve with eta = 1: the budget does not respond to prices), so
         # users keep their problem sizes and fewer of them are served as the share saturates.
         budget = _growth_path(params.budget.usd_bn, params.budget.growth, t)
-        log_odds = demand.log_odds_path(base, _col(params.budget.usd_bn), t, _col(seg.growth),
-                                        _col(params.budget.growth))
+        log_odds = _log_odds(seg, base, _col(params.budget.usd_bn), params.budget.growth, t,
+                             params.start)
         share = 1.0 / (1.0 + np.exp(-(log_odds + np.log(relative_spend))))
         spend = share * budget
-        useful = useful * spend / (base * growth * relative_spend)
+        useful = useful * spend / (base * users * relative_spend)
         out.update(budget=budget, compute_share_of_budget=share)
     else:
-        spend = base * growth * relative_spend
+        spend = base * users * relative_spend
     flop_units = spend / rel_cost  # F / F0 x X0, in base-year-FLOP units of USD bn
     out.update({
         "compute_spend": spend,
