@@ -12,6 +12,12 @@ from conftest import PROJECT_DIR, assert_one_line_error, run_cli
 
 from model.calibration.fit import fit
 from model.calibration.fitted_scenario import scenario_text
+from model.calibration.long_run_growth import (
+    HALF_LIFE_RANGE,
+    PRE_BOOM_LAST_YEAR,
+    capex_trends,
+    long_run_growth_prior,
+)
 from model.calibration.quarterly import last_data_date, posterior_draws
 from model.constants import SEED
 from model.scenarios.distributions import Distribution
@@ -54,7 +60,7 @@ def test_the_distributions_are_the_posterior(calibration, tmp_path):
     path.write_text(scenario_text(calibration), encoding="utf-8")
     scenario = load_scenario(str(path))
     d = scenario.distributions
-    eps, growth, _ = posterior_draws(calibration, 4000, SEED)
+    eps, growth, inputs = posterior_draws(calibration, 4000, SEED)
     lo, mid, hi = np.quantile(eps, [0.025, 0.5, 0.975])
     sub = d["demand.substitution"]
     assert sub.dist == "lognormal"
@@ -73,6 +79,23 @@ def test_the_distributions_are_the_posterior(calibration, tmp_path):
         (prior.factor_median, prior.factor_log_sd), rel=1e-3)
     assert d["efficiency.shocks[0].coverage"] == Distribution("uniform", prior.coverage)
     assert scenario.values["demand"]["form"] == "budget-share"
+    # the fade: growth holds through the last plan year, then moves to the long-run prior
+    fade = long_run_growth_prior(calibration, mid, np.median(inputs["hardware_doubling_years"]),
+                                 np.median(inputs["efficiency_doubling_years"]))
+    assert scenario.values["demand"]["growth_fade_start"] == calibration.capex.plans["year"].max()
+    long_run = d["demand.long_run_growth"]
+    assert long_run.dist == "uniform"
+    assert long_run.params == pytest.approx(fade.long_run_growth, rel=1e-3)
+    assert d["demand.growth_half_life"] == Distribution("uniform", HALF_LIFE_RANGE)
+    c_lo, c_hi = fade.capex_growth
+    assert 0 < c_lo < c_hi < 1  # pre-boom capex trend growth: positive, below doubling a year
+
+
+def test_the_long_run_prior_uses_only_pre_boom_years_known_on_the_date(calibration):
+    trends = capex_trends(calibration.as_of)
+    assert all(int(years.split("-")[1]) <= PRE_BOOM_LAST_YEAR for years in trends["years"])
+    early = capex_trends("2020-03-31")  # as of a date before the boom: 2019 is the last year known
+    assert all(years.endswith("-2019") for years in early["years"])
 
 
 def test_the_shipped_file_loads_and_runs():
@@ -83,6 +106,10 @@ def test_the_shipped_file_loads_and_runs():
     assert np.all(np.isfinite(spend)) and spend.shape[0] == 500
     p05, p95 = np.percentile(spend[:, -1], [5, 95])
     assert p95 / p05 < 1e3
+    assert np.all(spend < run.result.variables["budget"])  # nothing spends more than its budget
+    # demand growth fades after the plans: the 2035 median is a modest share of world GDP
+    share = np.median(run.result.variables["compute_share_of_budget"][:, -1])
+    assert share < 0.25
 
 
 def test_cli_writes_the_same_text(tmp_path, mirror, text, calibration):

@@ -3,7 +3,9 @@
 * the DeepSeek-news model behind the market-implied elasticity (:func:`news_model`), with the
   ranges of the market prior (:func:`market_parameters`);
 * the fitted forecasts (:func:`forecast_model`), whose elasticity and demand growth are one joint
-  input (:class:`Posterior`), and the posterior fan-chart paths (:func:`posterior_paths`).
+  input (:class:`Posterior`), and the posterior fan-chart paths (:func:`posterior_paths`), with
+  demand growth held or fading after the plans towards a long-run prior; how much the fade's
+  half-life moves them (:func:`fade_sensitivity`).
 
 The generic tools (parameters, Sobol indices, tornado, fan quantiles) are in
 :mod:`model.analysis.sensitivity`.
@@ -16,11 +18,14 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+import pandas as pd
 
 from model.analysis.sensitivity import JOINT, Model, Parameter, log_outputs, lognormal, uniform
 from model.calibration.fit import forecast_draws
 from model.calibration.forecast import model_growth
+from model.calibration.long_run_growth import long_run_growth_prior
 from model.calibration.market import pre_news
+from model.engine import schema
 from model.engine.params import Params, Segment, ValueCapture
 from model.engine.simulation import Result, simulate
 from model.engine.valuation import with_news
@@ -186,22 +191,83 @@ def forecast_model(posterior: Posterior, capex_base: float, nvidia_base: float) 
                    nvidia_base=float(nvidia_base))
 
 
-def posterior_paths(calibration, draws: int, seed: int, end: int = 2035) -> Result:
+FADE_STREAM = 31  # the random stream of the fade's draws: [seed, FADE_STREAM]
+
+
+def posterior_paths(calibration, draws: int, seed: int, end: int = 2035, *, fade: bool = False,
+                    half_life: float | None = None) -> Result:
     """Monte Carlo paths to ``end`` under the fit: the forecasts' draws, extended in time.
 
     Elasticity and demand growth as in :func:`posterior_from_fit`; trends, the DeepSeek news
     and the custom-silicon drift from the fit's prior, all from
     :func:`~model.calibration.fit.forecast_draws`; base-year spend is the four
     hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
+
+    ``fade=False`` holds the fitted demand growth to ``end``. ``fade=True`` holds it through the
+    last plan year and then lets it fade towards a long-run rate drawn from its prior
+    (:mod:`model.calibration.long_run_growth`), the gap halving every ``half_life`` years (None:
+    drawn from its prior). The long-run rates are the same draws whatever ``half_life`` is, so
+    paths with different half-lives differ by the half-life alone.
     """
 
     eps, growth, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
                                          calibration.capex, draws, seed)
     capex_base, _ = calibration.capex.base_level()
+    faded = {}
+    if fade:
+        prior = long_run_growth_prior(calibration, float(np.median(eps)),
+                                      float(np.median(inputs["hardware_doubling_years"])),
+                                      float(np.median(inputs["efficiency_doubling_years"])))
+        long_run, drawn = prior.draws(draws, np.random.default_rng([seed, FADE_STREAM]))
+        faded = {"long_run_growth": long_run, "growth_fade_start": prior.fade_start,
+                 "growth_half_life": drawn if half_life is None else float(half_life)}
     params = Params(
         name="posterior", start=2024, end=end, base_spend_usd_bn=float(capex_base),
         hardware_doubling_years=inputs["hardware_doubling_years"],
-        segments=(Segment("all", 1.0, eps, inputs["efficiency_doubling_years"], growth),),
+        segments=(Segment("all", 1.0, eps, inputs["efficiency_doubling_years"], growth, **faded),),
         value_capture=ValueCapture(nvidia_share_drift=inputs["nvidia_share_drift"]),
     )
     return simulate(with_news(params, inputs["factor"], inputs["coverage"], inputs["diffusion_years"]))
+
+
+FADE_CASES: tuple[float | None, ...] = (1.0, 2.0, 4.0)  # half-lives shown beside the prior's
+WORLD_GDP = schema.WORLD_GDP_2024_USD_BN  # the engine's default budget in the base year (IMF WEO)
+
+
+def fade_sensitivity(calibration, draws: int, seed: int, half_lives: Sequence[float] = FADE_CASES,
+                     years: Sequence[int] = (2030, 2035), end: int = 2035) -> pd.DataFrame:
+    """Compute spend under the fit in ``years`` with demand growth fading at each half-life.
+
+    One :func:`posterior_paths` run per case: the half-life drawn from its prior, each of
+    ``half_lives`` (the same long-run rates), and no fade (the fitted growth held to ``end``).
+    Columns: case, half_life (NaN for the prior, inf for no fade), year, the 5%, 50% and 95%
+    quantiles of compute spend (USD bn), world GDP in that year at the engine's default budget
+    growth (the budget of ``budget-share`` demand), the median's share of it, and the prior's
+    long-run growth range, the pre-boom capex growth range it comes from and the fade start (the
+    same in every row).
+    """
+    cases = [("fades, half-life drawn from its prior", True, None, np.nan)]
+    cases += [(f"fades, half-life {h:g} year{'s' if h != 1 else ''}", True, float(h), float(h))
+              for h in half_lives]
+    cases.append(("no fade: the fitted growth held", False, None, np.inf))
+    prior = long_run_growth_prior(calibration, *_fade_medians(calibration, draws, seed))
+    rows = []
+    for label, fade, h, shown in cases:  # a handful of cases, each one vectorised engine call
+        result = posterior_paths(calibration, draws, seed, end, fade=fade, half_life=h)
+        for year in years:
+            column = int(np.flatnonzero(result.years == year)[0])
+            p5, p50, p95 = np.quantile(result.variables["compute_spend"][:, column], [0.05, 0.5, 0.95])
+            gdp = WORLD_GDP * (1.0 + schema.WORLD_GDP_GROWTH) ** (year - result.years[0])
+            rows.append({"case": label, "half_life": shown, "year": int(year), "p5": p5,
+                         "median": p50, "p95": p95, "world_gdp": gdp, "median_share": p50 / gdp})
+    (lo, hi), (c_lo, c_hi) = prior.long_run_growth, prior.capex_growth
+    return pd.DataFrame(rows).assign(long_run_low=lo, long_run_high=hi, capex_low=c_lo,
+                                     capex_high=c_hi, fade_start=prior.fade_start)
+
+
+def _fade_medians(calibration, draws: int, seed: int) -> tuple[float, float, float]:
+    """The medians :func:`posterior_paths` converts the long-run prior at (elasticity, trends)."""
+    eps, _, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
+                                    calibration.capex, draws, seed)
+    return (float(np.median(eps)), float(np.median(inputs["hardware_doubling_years"])),
+            float(np.median(inputs["efficiency_doubling_years"])))

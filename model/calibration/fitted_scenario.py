@@ -17,7 +17,12 @@ scenario schema's distributions (:mod:`model.scenarios.distributions`):
   the marginal of growth would (both are stated in the file's comments);
 * the trends and the DeepSeek news exactly as the fit draws them (:class:`MarketPrior`): the
   hardware doubling time uniform over the hardware fit's 95% interval, the algorithmic doubling
-  time and the news size lognormal, coverage, diffusion and Nvidia's share drift uniform.
+  time and the news size lognormal, coverage, diffusion and Nvidia's share drift uniform;
+* the fade of demand growth after the plans (:mod:`model.calibration.long_run_growth`): growth
+  holds to the last plan year (``demand.growth_fade_start``), then moves towards
+  ``demand.long_run_growth``, uniform over the demand growth at which spend on the trends grows
+  at the pre-boom capex trend (SEC data), with ``demand.growth_half_life`` uniform over 1 to 4
+  years (an assumption). The plans identify the near-term growth, not these.
 
 The text is a pure function of the fit, the number of draws and the seed: the same fit gives the
 same bytes (``scenarios/fitted.toml`` is regenerated in a test).
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.calibration.long_run_growth import long_run_growth_prior
 from model.calibration.quarterly import posterior_draws
 from model.constants import EVENT_YEAR, SEED
 
@@ -74,6 +80,13 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
     hw_lo, hw_hi = hardware.interval
     f_med, f_sd = prior.factor_median, prior.factor_log_sd
     combined = calibration.combination.estimate
+    fade = long_run_growth_prior(calibration, e_mid, float(np.median(inputs["hardware_doubling_years"])),
+                                 float(np.median(inputs["efficiency_doubling_years"])))
+    lr_lo, lr_hi = fade.long_run_growth
+    cx_lo, cx_hi = fade.capex_growth
+    h_lo, h_hi = fade.half_life
+    trends = "; ".join(f"{r.series} {r.years} {r.growth:.1%} ({r.low:.1%} to {r.high:.1%})"
+                       for r in fade.trends.itertuples())
 
     def rng_text(q):
         return f"{q[0]:.2f} to {q[2]:.2f}"
@@ -87,7 +100,9 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
         f"# is not carried. Log growth of 2025 spend on the trend: the posterior {rng_text(joint)}; this "
         f"file {rng_text(written)}",
         f"# (with growth's marginal instead of its conditional: {rng_text(marginal)}). Demand growth is",
-        "# identified by the plans for the next year only; holding it to 2035 is an extrapolation.",
+        f"# identified by the plans for the years they cover only (to {fade.fade_start:.0f}); after "
+        "them it fades towards",
+        "# a long-run rate whose range and half-life are priors, not estimates (see [demand]).",
         'extends = "baseline"',
         f'description = "The fit as of {day}: combined elasticity, demand growth, trends and the '
         'DeepSeek news as distributions"',
@@ -126,6 +141,16 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
         f'growth = {{ dist = "normal", mean = {_g(c_mid)}, sd = {_g(growth_sd)} }}  # capex fit as of '
         f"{day}, demand growth given the median elasticity: 95% interval {c_lo:.3f} to {c_hi:.3f} "
         f"(marginal {m_lo:.3f} to {m_hi:.3f})",
+        f"growth_fade_start = {fade.fade_start:.0f}  # the last year of the plans the fit reads: "
+        "growth holds through the years they identify",
+        f'long_run_growth = {{ dist = "uniform", low = {_g(lr_lo)}, high = {_g(lr_hi)} }}  # prior: '
+        f"spend on the trends grows at the pre-boom trend of hyperscaler capex, {cx_lo:.1%} to "
+        f"{cx_hi:.1%} a year (union of the 95% intervals of SEC XBRL capex trends: {trends}), at the "
+        f"median elasticity and trends: ln(1+g) = ln(1+g_capex) + (1 - {e_mid:.3f}) x "
+        f"{fade.log_price_fall:.3f}",
+        f'growth_half_life = {{ dist = "uniform", low = {_g(h_lo)}, high = {_g(h_hi)} }}  # '
+        "assumption: years for the gap to long-run growth to halve (not identified by any data "
+        "the fit reads)",
         "",
         "[value_capture]",
         f'nvidia_share_drift = {{ dist = "uniform", low = {_g(prior.nvidia_share_drift[0])}, '

@@ -102,3 +102,16 @@ def input_swings_table(results: Mapping) -> pd.DataFrame:
                          "low": t.low.split(" ")[0], "high": t.high.split(" ")[0],
                          "median at low": t[3], "median at high": t[4], "change": t.change})
     return pd.DataFrame(rows)
+
+
+def growth_fade_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Compute spend under the fit with demand growth fading at each half-life
+    (:func:`model.analysis.models.fade_sensitivity`): one row per case, for each year the median,
+    the 90% band (USD bn) and the median's share of world GDP."""
+    rows = {}
+    for r in frame.itertuples():
+        row = rows.setdefault(r.case, {"demand growth after the plans": r.case})
+        row[f"{r.year} median"] = r.median
+        row[f"{r.year} 90% band"] = _interval(r.p5, r.p95, ",.0f")
+        row[f"{r.year} share of world GDP"] = f"{r.median_share:.1%}"
+    return pd.DataFrame(list(rows.values()))
