@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
+from model import paths
 from model.calibration import hardware_fit as hw
 from model.cli import build_parser
 from model.constants import DEFAULT_AS_OF
@@ -18,6 +19,7 @@ from model.engine import schema
 from model.engine.params import Params, Segment
 from model.engine.simulation import Result
 from model.output import tables as report
+from model.scenarios.files import key_comments
 from model.scenarios.loader import load_scenario
 
 
@@ -146,8 +148,11 @@ def test_scenario_changes_shows_own_keys_and_inherited_values():
 
 def test_parameter_table_points_to_the_file_for_non_default_values():
     rows = report.parameter_table(load_scenario("montecarlo")).set_index("key")
-    assert rows.loc["demand.substitution", "source"] == "comment in scenarios/montecarlo.toml"
-    assert rows.loc["efficiency.shocks[0].coverage", "source"] == "comment in scenarios/montecarlo.toml"
+    comments = key_comments(paths.SCENARIO_DIR / "montecarlo.toml")
+    # the file's own comment where it has one, else a pointer to the file
+    assert rows.loc["demand.substitution", "source"] == comments["demand.substitution"]
+    for key in ("efficiency.shocks[0].coverage", "demand.growth"):
+        assert rows.loc[key, "source"] == comments.get(key, "comment in scenarios/montecarlo.toml")
     # a value equal to the schema default keeps the schema's source
     assert rows.loc["base.spend_usd_bn", "source"] == schema.BY_KEY["base.spend_usd_bn"].source
     rows = report.parameter_table(load_scenario("baseline", ["demand.substitution=0.7"])).set_index("key")

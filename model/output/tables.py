@@ -26,6 +26,7 @@ from model.engine.params import Params, Segment, Shock
 from model.engine.simulation import Result, simulate
 from model.output import sources
 from model.scenarios import parse_grid, run_scenario, run_sweep
+from model.scenarios.files import key_comments
 from model.scenarios.loader import available_scenarios, load_scenario
 
 # What each output variable measures (the units are in schema.OUTPUT_UNITS).
@@ -197,8 +198,12 @@ def parameter_table(scenario, keys: Sequence[str] | None = None,
 
     def add(key: str, field: schema.Field, value: Any) -> None:
         origin = _origin(origins.get(key, "default"))
+        source = value_source(field, value, origin)
+        if source.startswith("comment in "):  # the file's own comment, when it has one
+            path = Path(origin) if Path(origin).is_absolute() else paths.PROJECT_DIR / origin
+            source = key_comments(path).get(key, source)
         rows[key] = {"key": key, "value": cell_text(value), "unit": field.unit or "-",
-                     "set in": origin, "source": value_source(field, value, origin)}
+                     "set in": origin, "source": source}
 
     for f in schema.FIELDS:
         if "[]" in f.key or f.key == "extends":

@@ -111,3 +111,44 @@ def find_scenario(ref: str | os.PathLike, relative_to: Path | None = None,
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a scenario file; a problem is a one-line :class:`ScenarioError` naming the file."""
     return io.read_toml(path, file_label(path), ScenarioError)
+
+
+def _comment_of(line: str) -> tuple[str, str] | None:
+    """``(text before the comment, comment)`` of one TOML line: the first ``#`` outside a
+    string; None when the line has no comment."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote and line[i - 1] != "\\":
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:i], line[i + 1:].strip()
+    return None
+
+
+def key_comments(path: str | os.PathLike) -> dict[str, str]:
+    """The inline comment of each key a scenario file sets, by dotted key as ``origins`` name
+    it (``demand.substitution``, ``efficiency.shocks[0].factor``): the file's own statement of
+    where a value comes from. Keys without a comment are absent; an unreadable file gives {}."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    comments: dict[str, str] = {}
+    table, counts = "", {}
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("[["):
+            name = line.strip("[] ").split("#")[0].strip()
+            counts[name] = counts.get(name, -1) + 1
+            table = f"{name}[{counts[name]}]"
+        elif line.startswith("["):
+            table = line.strip("[] ").split("#")[0].strip()
+        elif "=" in line and not line.startswith("#"):
+            split = _comment_of(line)
+            if split and split[1]:
+                key = split[0].split("=", 1)[0].strip()
+                comments[f"{table}.{key}" if table else key] = split[1]
+    return comments
