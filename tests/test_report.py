@@ -151,7 +151,7 @@ def test_parameter_table_points_to_the_file_for_non_default_values():
     comments = key_comments(paths.SCENARIO_DIR / "montecarlo.toml")
     # the file's own comment where it has one, else a pointer to the file
     assert rows.loc["demand.substitution", "source"] == comments["demand.substitution"]
-    for key in ("efficiency.shocks[0].coverage", "demand.growth"):
+    for key in ("efficiency.shocks[0].coverage",):
         assert rows.loc[key, "source"] == comments.get(key, "comment in scenarios/montecarlo.toml")
     # a value equal to the schema default keeps the schema's source
     assert rows.loc["base.spend_usd_bn", "source"] == schema.BY_KEY["base.spend_usd_bn"].source
