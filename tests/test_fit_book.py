@@ -10,12 +10,12 @@ from test_capex import LOG_FALL, fixed_nuisance
 from test_longrun import synthetic as synthetic_longrun
 
 from model.analysis import sensitivity as sa
-from model.calibration import capex, grid_density, longrun
+from model.calibration import capex, evidence, grid_density, longrun
 from model.calibration.capex import CapexAssumptions, Observations
 from model.calibration.capex.plans import EXTRA_FACT_ROLES, PLANS, fact_roles
 from model.calibration.fit import catch_up_months, news_spend_multiplier
 from model.calibration.market import MarketPrior
-from model.output import fit_numbers, fit_tables
+from model.output import fit_numbers, fit_tables, sources
 
 EPS0, G0 = 0.7, 0.8
 Y0 = np.log1p(G0) + (EPS0 - 1) * LOG_FALL  # every plan's log growth on the ridge
@@ -175,12 +175,42 @@ def test_indices_of_and_timed():
 
 # --- display tables ----------------------------------------------------------------------------------
 def test_table_cells():
-    assert fit_tables.index_cell(-0.0001, 0.002) == "0.000 ± 0.002"
+    assert fit_tables.index_cell(-0.0001, 0.002) == "<0.001 ± 0.002"
+    assert fit_tables.index_cell(0.0002, 0.0004) == "<0.001"  # not "0.000 ± 0.000"
+    assert fit_tables.index_cell(0.1234, 0.0003) == "0.123 ± <0.001"
+    assert fit_tables.index_cell(-0.02, 0.0105) == "-0.020 ± 0.011"
     assert fit_tables.signed_percent(np.log(1.22)) == "+22%" and fit_tables.signed_percent(np.nan) == ""
     frame = pd.DataFrame({"a": ["x"], "b": [1.0], "c": [2]})
     assert fit_tables.numeric_formats(frame, "{:.1f}") == {"b": "{:.1f}"}
-    assert fit_tables.source_link("https://x.org/?a&b", "X") == '<a href="https://x.org/?a&amp;b">X</a>'
+    assert (fit_tables.source_link("https://www.sec.gov/x?a&b", "Alphabet 10-K")
+            == '<a href="https://www.sec.gov/x?a&amp;b">Alphabet 10-K</a>')
+    assert fit_tables.source_kind("https://www.sec.gov/x", "Alphabet 10-K") == sources.KINDS["primary"]
+    copy = fit_tables.source_link("https://www.menafn.com/1", "Bloomberg (via MENAFN)")
+    assert ">secondary copy of a Bloomberg report (menafn.com)</a>" in copy
     assert fit_tables.source_link("a report", "X") == "X: a report"
+    assert fit_tables.source_kind("a report", "X") == ""
+
+
+def test_coverage_by_range_reads_as_ranges_and_percent():
+    truth = np.array([0.0, 0.5, 1.0, 3.0, 3.5])
+    by_range = pd.DataFrame({"true elasticity": pd.cut(truth, (0.0, 0.75, 1.25, 2.0, 4.0), include_lowest=True),
+                             "covered": [True, False, True, True, True]})
+    by_range = (by_range.groupby("true elasticity", observed=False)["covered"]
+                .agg(worlds="size", coverage="mean").reset_index())
+    table = fit_tables.coverage_by_range_table(by_range)
+    assert list(table["true elasticity"]) == ["0 to 0.75", "0.75 to 1.25", "1.25 to 2", "2 to 4"]
+    assert list(table["worlds"]) == [2, 1, 0, 2]
+    assert table["covered (%)"].iloc[0] == 50.0 and table["covered (%)"].iloc[3] == 100.0
+
+
+def test_fact_tables_say_what_kind_each_source_is():
+    table = fit_tables.used_facts_table({"deepseek_v3_gpu_hours": "news size"}, "2025-02-10")
+    assert table.loc["deepseek_v3_gpu_hours", "kind of source"] == sources.KINDS["research"]
+    assert table.loc["deepseek_v3_gpu_hours", "source"].startswith('<a href="https://arxiv.org/')
+    shown = fit_tables.evidence_sources_table(evidence.evidence_table("2025-02-10"))
+    urls = shown["source"].str.startswith("<a href=")
+    assert urls.any() and shown.loc[urls, "kind of source"].isin(sources.KINDS.values()).all()
+    assert (shown.loc[~urls, "kind of source"] == "").all()
 
 
 def test_growth_prior_table_labels_the_flat_prior():

@@ -4,6 +4,7 @@ known answers, limits and invariances on synthetic data, and the chapters' ident
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from scipy import optimize, stats
 from model.calibration import market
 from model.calibration.estimate import ElasticityEstimate
 from model.calibration.market import MarketPrior
+from model.data.facts import fact
 from model.errors import DataError
 from model.event_study import EventStudySpec, study_ticker
 from model.event_study.basket import (
@@ -27,6 +29,7 @@ from model.event_study.tails import tail_statistics
 from model.event_study.variants import first_day_cross_section, study_models, study_windows
 from model.event_study.windows import event_day_of
 from model.output import market_tables as mt
+from model.output import sources
 
 EVENT = "2025-01-27"
 
@@ -176,6 +179,40 @@ def test_price_provenance_lists_each_file_once(mirror):
     table = mt.price_provenance_table(["NVDA", "SPY", "NVDA", "AMD", "SPY"])
     assert list(table.index) == ["NVDA", "SPY", "AMD"]
     assert table["sha256"].str.endswith("…").all()
+    assert "retrieved" not in table.columns  # the table fits the text column
+    assert table.loc["NVDA", "snapshot of"].endswith("…")  # commit hash shortened
+
+
+def test_breakable_id_only_adds_break_opportunities():
+    assert mt.breakable_id("nvda_revenue_fy2025_q3") == "nvda_<wbr>revenue_<wbr>fy2025_<wbr>q3"
+    assert html.unescape(mt.breakable_id("a<b_c").replace("<wbr>", "")) == "a<b_c"
+
+
+def test_short_commits_cuts_only_full_hashes():
+    full = "0123456789abcdef0123456789abcdef01234567"
+    assert mt.short_commits(f"org/repo: a.csv @ {full}") == "org/repo: a.csv @ 0123456789…"
+    assert mt.short_commits("org/repo @ 0123456789abcdef") == "org/repo @ 0123456789abcdef"
+
+
+def test_event_study_parameters_are_text_with_a_labelled_source():
+    spec = EventStudySpec("2025-01-27", benchmark="SPY")
+    table = mt.event_study_parameters_table(spec, "2025-02-10", "nvda_sp500_weight_before_2025_01_27")
+    assert table["value"].map(type).eq(str).all()  # a seed is not shown as "20,250,127"
+    assert table.loc["permutation seed", "value"] == str(spec.seed)
+    assert table.loc["interval level", "value"] == "95%"
+    assert table.loc["Nvidia S&P 500 weight", "source or reason"].startswith("<a href=")
+
+
+def test_linked_facts_say_what_kind_each_source_is():
+    table = mt.linked_facts_table("2025-02-10")
+    urls = table["source"].str.startswith("<a href=")
+    assert urls.any() and (~urls).any()  # the derived ratios give their formula
+    assert table.loc[urls, "kind of source"].isin(sources.KINDS.values()).all()
+    assert (table.loc[~urls, "kind of source"] == "").all()
+    for fact_id in table.index[urls]:
+        row = fact(fact_id, "2025-02-10")
+        assert table.loc[fact_id, "kind of source"] == sources.KINDS[sources.source_kind(row["source"])]
+        assert sources.link_text(row["source"], row["stated_by"]) in html.unescape(table.loc[fact_id, "source"])
 
 
 # --- what the market priced ------------------------------------------------------------------

@@ -8,7 +8,6 @@ function here computes a result: they select, format and label.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,6 +21,7 @@ from model.calibration.hardware_fit import PRECISIONS, SOURCE_LABELS, HardwareFi
 from model.calibration.longrun import LongRunFit
 from model.calibration.market import MarketPrior
 from model.data.facts import fact
+from model.output import sources
 
 
 def numeric_formats(frame: pd.DataFrame, fmt: str) -> dict[str, str]:
@@ -34,12 +34,18 @@ def signed_percent(log_ratio: float) -> str:
     return "" if np.isnan(log_ratio) else f"{100 * np.expm1(log_ratio):+.0f}%"
 
 
-def source_link(source: str, stated_by: str, fallback_with_source: bool = True) -> str:
-    """An HTML link to ``source`` labelled ``stated_by`` (escaped); a source that is not a URL is
-    shown as text ("stated_by: source")."""
-    if source.startswith("http") or not fallback_with_source:
-        return f'<a href="{html.escape(source)}">{html.escape(stated_by)}</a>'
-    return html.escape(f"{stated_by}: {source}")
+def source_link(source: str, stated_by: str) -> str:
+    """An HTML link to the URL ``source`` whose text says what kind of source it is
+    (:func:`model.output.sources.html_link`: "secondary copy of a Bloomberg report
+    (fintechnews.site)"); a source that is not a URL is shown as escaped text ("stated_by:
+    source")."""
+    return sources.link_and_kind(source, stated_by)[0]
+
+
+def source_kind(source: str, stated_by: str = "") -> str:
+    """What kind of source ``source`` is, in words (:data:`model.output.sources.KINDS`); "" for
+    a source that is not a URL (a formula over other facts, a file of this repository)."""
+    return sources.link_and_kind(source, stated_by)[1]
 
 
 def interval_cell(low: float, high: float, fmt: str = ".2f") -> str:
@@ -104,12 +110,13 @@ def longrun_table(lr: LongRunFit) -> pd.DataFrame:
 
 def used_facts_table(roles: Mapping[str, str], as_of) -> pd.DataFrame:
     """The facts ``roles`` maps to their use, as known on ``as_of``: use, value, date, source
-    (an HTML link when the source is a URL)."""
+    (an HTML link saying what the source is, when it is a URL) and the kind of source."""
     rows = []
     for fid, use in roles.items():
         row = fact(fid, as_of)
         rows.append({"fact id": fid, "used for": use, "value": f"{row['value']:g} {row['unit']}",
                      "public on": f"{row['as_of']:%Y-%m-%d}",
+                     "kind of source": source_kind(row["source"], row["stated_by"]),
                      "source": source_link(row["source"], row["stated_by"])})
     return pd.DataFrame(rows).set_index("fact id")
 
@@ -136,7 +143,7 @@ def capex_parameters_table(fit: CapexFit, prior: MarketPrior, lr: LongRunFit) ->
          f"half adoption {prior.diffusion_years[0]:g} to {prior.diffusion_years[1]:g} years",
          "MarketPrior, as in the market-implied estimate"),
         ("capex series (long run)", "SEC XBRL cash capex, GOOG + AMZN",
-         "mirror other/hyperscaler_capex_sec_xbrl_quarterly.csv (PROVENANCE.md)"),
+         "other/hyperscaler_capex_sec_xbrl_quarterly.csv (built from SEC XBRL company facts by model.data.sec)"),
         ("filing lag", f"{lr.lag_days} days", "10-Q due 40 days after a quarter, 10-K 60 days after a year"),
         ("price-performance", f"best FLOP/s per USD, chips ≥ {lr.min_price_usd:,.0f} USD",
          "Epoch AI Machine Learning Hardware (mirror other/epoch_ml_hardware.csv)"),
@@ -157,7 +164,7 @@ def elasticity_estimates_table(cal: Calibration) -> pd.DataFrame:
     estimates = {
         "market-implied (quantity channel)": (cal.market, "the quantity channel's part of Nvidia's move on 27 Jan "
                                               "2025, news over trend, through the valuation link"),
-        **({} if single is None else {"market-implied (single channel, earlier)": (
+        **({} if single is None else {"market-implied (single channel)": (
             single, "Nvidia's whole abnormal return, raw news size, solved draw by draw")}),
         "capex-implied": (cal.capex.estimate, "the capex plans known at the date (latest vintages, actuals once "
                                               "reported), revisions against the street, prior on g"),
@@ -187,6 +194,18 @@ def combination_variants_table(variants: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns).set_index("capex assumption")
 
 
+def coverage_by_range_table(by_range: pd.DataFrame) -> pd.DataFrame:
+    """A coverage check's :meth:`~model.calibration.coverage.CoverageCheck.by_range` frame for
+    the page: each range of the true elasticity as "0.75 to 1.25", the simulated worlds in it and
+    the share whose combined interval covered the truth, in percent."""
+    ranges = by_range["true elasticity"]
+    return pd.DataFrame({
+        "true elasticity": [f"{max(0.0, round(r.left, 2)):g} to {r.right:g}" for r in ranges],
+        "worlds": by_range["worlds"].to_numpy(),
+        "covered (%)": 100 * by_range["coverage"].to_numpy(),
+    })
+
+
 def later_evidence_table(combined_draws: np.ndarray, openrouter: pd.Series, ytd: pd.DataFrame,
                          last_known, planned: Mapping[str, float],
                          firms: Mapping[str, str]) -> pd.DataFrame:
@@ -207,7 +226,7 @@ def later_evidence_table(combined_draws: np.ndarray, openrouter: pd.Series, ytd:
 
 def evidence_sources_table(table: pd.DataFrame) -> pd.DataFrame:
     """An :func:`~model.calibration.evidence.evidence_table` for the page: date, kind, whether it
-    is in the as-of prior, value, reading and a link to the source."""
+    is in the as-of prior, value, reading, a link to the source and the kind of source."""
     in_prior = np.where(table["known"] & (table["role"] != "none"), "yes",
                         np.where(table["known"], "listed, not used", "no: later evidence"))
     return pd.DataFrame({
@@ -216,8 +235,9 @@ def evidence_sources_table(table: pd.DataFrame) -> pd.DataFrame:
         "in the as-of prior": in_prior,
         "value": [("" if np.isnan(v) else f"{v:g} {u}") for v, u in zip(table["value"], table["unit"], strict=True)],
         "reading": table["reading"].to_numpy(),
-        "source": [source_link(s, b, fallback_with_source=False)
-                   for s, b in zip(table["source"], table["stated_by"], strict=True)],
+        "kind of source": [source_kind(s, b)
+                           for s, b in zip(table["source"], table["stated_by"], strict=True)],
+        "source": [source_link(s, b) for s, b in zip(table["source"], table["stated_by"], strict=True)],
     }, index=pd.Index(table["id"], name="evidence"))
 
 
@@ -288,9 +308,23 @@ def firm_consensus_table(ids=FIRM_CONSENSUS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+INDEX_DECIMALS = 3  # Sobol indices lie in [0, 1]; their 95% half-widths are rarely below 0.001
+
+
+def _index_number(value: float) -> str:
+    """A Sobol index or half-width to three decimals, "<0.001" when it rounds to zero (an
+    estimate of -0.0001 is zero within its noise, not a negative index)."""
+    if abs(value) < 0.5 * 10 ** -INDEX_DECIMALS:
+        return f"<{10 ** -INDEX_DECIMALS:.{INDEX_DECIMALS}f}"
+    return f"{value:.{INDEX_DECIMALS}f}"
+
+
 def index_cell(value: float, half_width: float) -> str:
-    """``0.123 ± 0.004``; rounded before formatting so that -0.0001 prints as 0.000."""
-    return f"{round(value, 3) + 0.0:.3f} ± {half_width:.3f}"
+    """``0.123 ± 0.004``; an index and half-width that both round to zero read "<0.001" (the
+    input does not matter), a half-width alone that rounds to zero "± <0.001"."""
+    if max(abs(value), half_width) < 0.5 * 10 ** -INDEX_DECIMALS:
+        return _index_number(0.0)
+    return f"{_index_number(value)} ± {_index_number(half_width)}"
 
 
 def sobol_table(frame: pd.DataFrame, outputs=None, rename: Mapping[str, str] | None = None) -> pd.DataFrame:

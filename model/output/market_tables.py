@@ -11,6 +11,7 @@ prose as dicts ready for :func:`model.output.book.glue_values`. Percentages are 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from model.event_study.result import BasketResult, EventStudyResult
 from model.event_study.single import MAX_EXACT_SUBSETS
 from model.event_study.study import EventStudySpec
 from model.event_study.windows import MIN_WINDOW_SUMS
+from model.output import sources
 
 BASKET_TEST_LABELS = {
     "cross_sectional_t": "cross-sectional t",
@@ -183,7 +185,8 @@ def basket_values(key: str, result: BasketResult, tests: Iterable[str] = ()) -> 
 
 def price_provenance_table(tickers: Iterable[str]) -> pd.DataFrame:
     """The price files of ``tickers`` (each once, in the order first given) from the data
-    manifest, with where :func:`model.data.load_prices` read each of them."""
+    manifest, with where :func:`model.data.load_prices` read each of them (the retrieval date
+    stays in the manifest: the table must fit the text column)."""
     specs = manifest().tickers
     rows = []
     for ticker in dict.fromkeys(tickers):
@@ -192,32 +195,40 @@ def price_provenance_table(tickers: Iterable[str]) -> pd.DataFrame:
             "ticker": ticker, "name": spec.name, "role": spec.role,
             "read from": load_prices(ticker).attrs["origin"], "rows": spec.rows,
             "first": str(spec.first_date), "last": str(spec.last_date),
-            "retrieved": str(spec.retrieved), "sha256": spec.sha256[:12] + "…",
-            "snapshot of": spec.snapshot_of,
+            "sha256": spec.sha256[:12] + "…",
+            "snapshot of": short_commits(spec.snapshot_of),
         })
     return pd.DataFrame(rows).set_index("ticker")
+
+
+def short_commits(text: str, keep: int = 10) -> str:
+    """``text`` with every 40-digit commit hash cut to its first ``keep`` digits and "…" (the
+    manifest keeps the full hash)."""
+    return re.sub(rf"\b([0-9a-f]{{{keep}}})[0-9a-f]{{{40 - keep}}}\b", r"\1…", text)
 
 
 def event_study_parameters_table(spec: EventStudySpec, as_of, weight_fact_id: str) -> pd.DataFrame:
     """The parameters of the event study ``spec`` with their sources, and the index weight
     (the curated fact ``weight_fact_id``, in percent, as known on ``as_of``)."""
     weight = fact(weight_fact_id, as_of)
-    rows = [
-        ("event date (day 0)", spec.event_date,
+    weight_source, weight_kind = sources.link_and_kind(weight["source"], weight["stated_by"])
+    rows = [  # every value as text, so that a seed or a date is not read as a quantity
+        ("event date (day 0)", str(spec.event_date),
          "first trading day after DeepSeek-R1 drew market attention"),
-        ("as-of date", as_of, "the project's as-of date; later data are labelled later evidence"),
-        ("estimation window L", spec.estimation, "MacKinlay (1997), 250 trading days"),
-        ("gap G", spec.gap, "this project; estimation window days -260 to -11 as in common practice"),
-        ("market benchmark", spec.benchmark, "S&P 500 ETF; Adj Close includes dividends"),
+        ("as-of date", str(as_of), "the project's as-of date; later data are labelled later evidence"),
+        ("estimation window L", f"{spec.estimation} trading days", "MacKinlay (1997)"),
+        ("gap G", f"{spec.gap} trading days",
+         "this project; estimation window days -260 to -11 as in common practice"),
+        ("market benchmark", spec.benchmark, "S&P 500 ETF; the adjusted close includes dividends"),
         ("two-factor model factor", spec.factor, "iShares Semiconductor ETF (the mirror has no ^SOX)"),
-        ("interval level", spec.level, "conventional 95%"),
+        ("interval level", f"{spec.level:.0%}", "conventional"),
         ("exact permutation up to", f"{MAX_EXACT_SUBSETS:,} subsets",
-         "model.event_study.single.MAX_EXACT_SUBSETS"),
-        ("random permutation subsets", spec.n_permutations, "p resolution 1/20,000"),
-        ("permutation seed", spec.seed, "fixed, so results are reproducible"),
-        ("least SQ window sums", MIN_WINDOW_SUMS, "so the SQ test can reach p = 0.05"),
+         "exact enumeration for one- and two-day windows"),
+        ("random permutation subsets", f"{spec.n_permutations:,}", "p resolution 1/20,000"),
+        ("permutation seed", str(spec.seed), "fixed, so results are reproducible"),
+        ("least SQ window sums", str(MIN_WINDOW_SUMS), "so the SQ test can reach p = 0.05"),
         ("Nvidia S&P 500 weight", f"{float(weight['value']):.2f}%",
-         f"{weight['stated_by']}, {weight['source']}"),
+         f"{weight_source} ({weight_kind})" if weight_kind else weight_source),
     ]
     return pd.DataFrame(rows, columns=["parameter", "value", "source or reason"]).set_index("parameter")
 
@@ -296,19 +307,25 @@ def implied_by_evidence_table(evidence: Mapping[str, tuple[float, ElasticityEsti
     return pd.DataFrame(rows, columns=columns).set_index("evidence (window)").round(2)
 
 
+def breakable_id(identifier: str) -> str:
+    """``identifier`` (a fact id) as HTML with a line-break opportunity after each underscore, so
+    a narrow table column can wrap ``nvda_revenue_fy2025_q3`` (a formatter for
+    :func:`model.output.book.show_table`)."""
+    return html.escape(identifier).replace("_", "_<wbr>")
+
+
 def linked_facts_table(as_of, uses: Mapping[str, str] = MARKET_FACT_USES) -> pd.DataFrame:
     """The curated facts ``uses`` (id -> what it is used for) as known on ``as_of``, each
-    source as an HTML link named by who stated it (derived facts give their formula)."""
+    source as an HTML link saying what kind of source it is, with that kind in words (derived
+    facts give their formula and no kind; :func:`model.output.sources.link_and_kind`)."""
     rows = []
     for fact_id, use in uses.items():
         row = fact(fact_id, as_of)
         value = f"{row['value']:,.0f}" if abs(row["value"]) >= 1e5 else f"{row['value']:g}"
-        if row["source"].startswith("http"):
-            source = f'<a href="{html.escape(row["source"])}">{html.escape(row["stated_by"])}</a>'
-        else:
-            source = html.escape(f"{row['stated_by']}: {row['source']}")
+        source, kind = sources.link_and_kind(row["source"], row["stated_by"])
         rows.append({"fact id": fact_id, "used for": use, "value": f"{value} {row['unit']}",
-                     "public on": f"{row['as_of']:%Y-%m-%d}", "source": source})
+                     "public on": f"{row['as_of']:%Y-%m-%d}", "kind of source": kind,
+                     "source": source})
     return pd.DataFrame(rows).set_index("fact id")
 
 
@@ -461,11 +478,11 @@ def market_estimates_table(cal) -> pd.DataFrame:
          f"over trend, {q.news_median:.1f}", "cross-section vs SPY ex AI; Nvidia vs SPY ex NVDA",
          f"{cal.market.median:.2f} ({interval_text(cal.market.interval, 1, '{:.2f}')})", f"{q.p_above_one:.3f}",
          "likelihood, flat prior"),
-        ("single channel (earlier)", f"all of Nvidia's {cal.event.abnormal_return:+.1%}",
+        ("single channel (Nvidia's whole move)", f"all of Nvidia's {cal.event.abnormal_return:+.1%}",
          f"raw, {cal.prior.factor_median:.1f}", "SPY (market model)",
          f"{single.median:.2f} ({interval_text(single.interval, 1, '{:.2f}')})",
          f"{np.mean(single.draws > 1):.3f}", "solved draw by draw"),
-        ("peers (earlier)", f"common move {cal.peers.common_move:+.1%}", f"raw, {cal.prior.factor_median:.1f}",
+        ("peers' pooled move", f"common move {cal.peers.common_move:+.1%}", f"raw, {cal.prior.factor_median:.1f}",
          "SPY (market model)",
          f"{cal.market_peers.median:.2f} ({interval_text(cal.market_peers.interval, 1, '{:.2f}')})",
          f"{np.mean(cal.market_peers.draws > 1):.3f}", "solved draw by draw"),

@@ -22,28 +22,28 @@ def capex_ridge(view: dict, elasticity, growth_likelihood, revision_likelihood, 
     mesh = left.pcolormesh(view["elasticity"], view["log_growth"], view["relative_likelihood"].T,
                            cmap="Greys", shading="nearest")
     left.plot(view["elasticity"], view["ridge"], "--", color=ROLE_COLOURS["fit"],
-              label="ridge at the median ln P")
+              label="Ridge at the median ln P")
     left.contour(view["elasticity"], view["log_growth"], view["posterior"].T, levels=[view["level"]],
                  colors=evidence_colour("capex"))
     left.plot([], [], color=evidence_colour("capex"), label="95% of the posterior")
     ticks = np.array(GROWTH_TICKS)
     left.set_yticks(np.log1p(ticks), [f"{t:+.0%}" for t in ticks])
     left.set_ylim(view["log_growth"][0], view["log_growth"][-1])
-    left.set_xlabel("elasticity ε")
-    left.set_ylabel("demand growth g per year")
+    left.set_xlabel("Elasticity ε")
+    left.set_ylabel("Demand growth g per year")
     legend_below(left, ncols=1)
-    fig.colorbar(mesh, ax=left, label="likelihood relative to the best g")
+    fig.colorbar(mesh, ax=left, label="Likelihood relative to the best g")
 
     right.plot(elasticity, growth_likelihood, "--", color=ROLE_COLOURS["reference"],
-               label="plans alone (g integrated out)")
+               label="Plans alone (g integrated out)")
     right.plot(elasticity, revision_likelihood, ":", color=ROLE_COLOURS["reference"],
-               label="revisions against the street alone")
+               label="Revisions against the street alone")
     right.plot(elasticity, marginal / marginal.max(), color=evidence_colour("capex"),
-               label="posterior (prior on g)")
+               label="Posterior (prior on g)")
     right.axvline(1.0, color=ROLE_COLOURS["reference"], lw=0.8)
     right.set_xlim(0, max_elasticity)
-    right.set_xlabel("elasticity ε")
-    right.set_ylabel("relative likelihood or density")
+    right.set_xlabel("Elasticity ε")
+    right.set_ylabel("Relative likelihood or density")
     legend_below(right, ncols=1)
     return fig
 
@@ -56,27 +56,27 @@ def longrun(data, fitted_log_q, fitted_log_capex):
     ln10 = np.log(10)
     x, y = data["log_q"] / ln10, np.log10(data["total"])
     left.scatter(x, y, color=ROLE_COLOURS["data"])
-    for year, xi, yi in zip(data["year"], x, y, strict=True):
+    for year, xi, yi in zip(data["Year"], x, y, strict=True):
         left.annotate(str(year), (xi, yi), fontsize=8, xytext=(3, 3), textcoords="offset points")
     left.plot(np.asarray(fitted_log_q) / ln10, np.asarray(fitted_log_capex) / ln10, color=ROLE_COLOURS["fit"])
-    left.set_xlabel("log10 FLOP/s per USD (best data-center accelerator)")
-    left.set_ylabel("log10 capex, USD bn")
+    left.set_xlabel("Log10 FLOP/s per USD (best data-center accelerator)")
+    left.set_ylabel("Log10 capex, USD bn")
     log_capex = np.log(data["total"])
-    right.plot(data["year"], log_capex - log_capex.mean(), "o-", color=ROLE_COLOURS["data"], label="ln capex")
-    right.plot(data["year"], data["log_q"] - data["log_q"].mean(), "s-", color=ROLE_COLOURS["high"],
-               label="ln price-performance")
-    right.set_xlabel("year")
-    right.set_ylabel("deviation from mean (log points)")
+    right.plot(data["Year"], log_capex - log_capex.mean(), "o-", color=ROLE_COLOURS["data"], label="Ln capex")
+    right.plot(data["Year"], data["log_q"] - data["log_q"].mean(), "s-", color=ROLE_COLOURS["high"],
+               label="Ln price-performance")
+    right.set_xlabel("Year")
+    right.set_ylabel("Deviation from mean (log points)")
     right.legend()
     return fig
 
 
-DENSITY_LABELS = {"market": "market-implied (Nvidia)", "capex": "capex-implied",
-                  "prior": "prior (evidence by the cutoff)", "combined": "combined"}
+DENSITY_LABELS = {"market": "Market-implied (Nvidia)", "capex": "Capex-implied",
+                  "prior": "Prior (evidence by the cutoff)", "combined": "Combined"}
 
 
 def elasticity_densities(grid, densities: dict, later: float | None = None,
-                         later_label: str = "later evidence: OpenRouter |ε| = {:.2f}",
+                         later_label: str = "Later evidence: OpenRouter |ε| = {:.2f}",
                          max_elasticity: float = 2.5):
     """The densities of the elasticity estimates and their combination on ``grid`` (a
     :class:`~model.calibration.combine.Combination`'s ``grid`` and ``densities``), each in its
@@ -90,7 +90,7 @@ def elasticity_densities(grid, densities: dict, later: float | None = None,
     if later is not None:
         ax.axvline(later, color=evidence_colour("later"), ls=":", lw=1.5, label=later_label.format(later))
     ax.set_xlim(0, max_elasticity)
-    ax.set_xlabel("elasticity ε")
-    ax.set_ylabel("density")
+    ax.set_xlabel("Elasticity ε")
+    ax.set_ylabel("Density")
     ax.legend()
     return ax

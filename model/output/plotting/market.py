@@ -22,13 +22,15 @@ from model.output.plotting.style import (
 )
 
 _REFERENCE = ROLE_COLOURS["reference"]
+#: ticker -> the name a legend gives it
+FIRM_NAMES = {"NVDA": "Nvidia"}
 
 
 def _percent(values) -> np.ndarray:
     return 100.0 * np.asarray(values, dtype=float)
 
 
-def car_path(result, as_of_day: int, as_of_label: str, event_label: str = "27 january 2025"):
+def car_path(result, as_of_day: int, as_of_label: str, event_label: str = "27 January 2025"):
     """Daily abnormal returns (bars with their intervals) and the CAR from the first event day
     (line with its band) of one event study, with half the first-day abnormal return and the
     as-of day marked."""
@@ -39,40 +41,40 @@ def car_path(result, as_of_day: int, as_of_label: str, event_label: str = "27 ja
     car_interval = _percent([d.car_interval for d in result.abnormal_returns])
     colour = evidence_colour("market")
     _, ax = figure(1)
-    ax.bar(days, ar, color=colour, alpha=0.35, label="abnormal return")
+    ax.bar(days, ar, color=colour, alpha=0.35, label="Abnormal return")
     ax.errorbar(days, ar, yerr=[ar - ar_ci[:, 0], ar_ci[:, 1] - ar], fmt="none", ecolor=colour,
                 alpha=0.5, lw=1)
-    ax.plot(days, car, color=colour, lw=2.2, label="cumulative abnormal return from day 0")
+    ax.plot(days, car, color=colour, lw=2.2, label="Cumulative abnormal return from day 0")
     ax.fill_between(days, car_interval[:, 0], car_interval[:, 1], color=colour, alpha=0.12, lw=0)
     ax.axhline(0, color=_REFERENCE, lw=0.8)
-    ax.axhline(ar[0] / 2, color=_REFERENCE, ls="--", lw=1, label="half of the day-0 abnormal return")
-    ax.axvline(as_of_day, color=_REFERENCE, ls=":", lw=1.5, label=f"as-of date {as_of_label}")
-    ax.set_xlabel(f"trading days after {event_label}")
-    ax.set_ylabel("percent")
+    ax.axhline(ar[0] / 2, color=_REFERENCE, ls="--", lw=1, label="Half of the day-0 abnormal return")
+    ax.axvline(as_of_day, color=_REFERENCE, ls=":", lw=1.5, label=f"As-of date {as_of_label}")
+    ax.set_xlabel(f"Trading days after {event_label}")
+    ax.set_ylabel("Percent")
     legend_below(ax, ncols=2)
     return ax
 
 
-def residual_tails(residuals, sigma: float, event_ar: float, event_label: str = "27 january 2025"):
+def residual_tails(residuals, sigma: float, event_ar: float, event_label: str = "27 January 2025"):
     """Histogram of estimation-window residuals against the normal density with the same
     standard deviation, and the event-day abnormal return (all in percent)."""
     resid = _percent(residuals)
     _, ax = figure(1)
     ax.hist(resid, bins=40, density=True, color=ROLE_COLOURS["data"], alpha=0.55,
-            label="estimation-window residuals")
+            label="Estimation-window residuals")
     grid = np.linspace(min(resid.min(), 100 * event_ar) - 1, resid.max() + 1, 400)
     ax.plot(grid, stats.norm.pdf(grid, 0, 100 * sigma), color=_REFERENCE, lw=1.5,
-            label="normal, same standard deviation")
+            label="Normal, same standard deviation")
     ax.axvline(100 * event_ar, color=evidence_colour("market"), lw=2,
-               label=f"abnormal return on {event_label}")
-    ax.set_xlabel("abnormal return (percent)")
-    ax.set_ylabel("density")
+               label=f"Abnormal return on {event_label}")
+    ax.set_xlabel("Abnormal return (percent)")
+    ax.set_ylabel("Density")
     ax.legend(loc="upper left")
     return ax
 
 
 def cross_section(cross: pd.DataFrame, subject: str = "NVDA", peers: Sequence[str] = (),
-                  event_label: str = "27 january 2025"):
+                  event_label: str = "27 January 2025"):
     """First-day abnormal returns of a cross-section of firms (bars with intervals), grouped by
     category top to bottom, with the raw returns as crosses.
 
@@ -84,9 +86,9 @@ def cross_section(cross: pd.DataFrame, subject: str = "NVDA", peers: Sequence[st
     ar, lo, hi = (_percent(cross[c]) for c in ("ar", "ci_low", "ci_high"))
     kinds = np.where(cross["ticker"] == subject, "subject",
                      np.where(cross["ticker"].isin(list(peers)), "peers", "other"))
-    styles = {"subject": (evidence_colour("market"), f"{subject.lower()}"),
-              "peers": (evidence_colour("peers"), "its peers (sellers of compute)"),
-              "other": (ROLE_COLOURS["reference"], "other firms (buyers of compute)")}
+    styles = {"subject": (evidence_colour("market"), FIRM_NAMES.get(subject, subject)),
+              "peers": (evidence_colour("peers"), "Its peers (sellers of compute)"),
+              "other": (ROLE_COLOURS["reference"], "Other firms (buyers of compute)")}
     _, ax = figure(1, height=6.4)
     for kind, (colour, label) in styles.items():
         rows = kinds == kind
@@ -94,7 +96,7 @@ def cross_section(cross: pd.DataFrame, subject: str = "NVDA", peers: Sequence[st
             ax.barh(y[rows], ar[rows], color=colour, alpha=0.8, label=label)
     ax.errorbar(ar, y, xerr=[ar - lo, hi - ar], fmt="none", ecolor=_REFERENCE, lw=1)
     ax.scatter(_percent(cross["return"]), y, marker="x", color="black", s=25, zorder=3,
-               label="raw return")
+               label="Raw return")
     ax.set_yticks(y, cross["ticker"])
     ax.axvline(0, color=_REFERENCE, lw=0.8)
     starts = np.flatnonzero(cross["category"].ne(cross["category"].shift()).to_numpy())
@@ -103,9 +105,10 @@ def cross_section(cross: pd.DataFrame, subject: str = "NVDA", peers: Sequence[st
             ax.axhline(y[start] + 0.5, color=_REFERENCE, lw=0.5, alpha=0.5)
         ax.annotate(cross["category"].iloc[start], (1.0, y[start]), xycoords=("axes fraction", "data"),
                     xytext=(-4, 0), textcoords="offset points", ha="right", va="center",
-                    fontsize=8.5, color=_REFERENCE)
-    ax.set_xlabel(f"abnormal return on {event_label} (percent)")
-    ax.set_ylabel("firm")
+                    fontsize=8.5, color=_REFERENCE, zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+    ax.set_xlabel(f"Abnormal return on {event_label} (percent)")
+    ax.set_ylabel("Firm")
     legend_below(ax, ncols=2)
     return ax
 
@@ -117,15 +120,15 @@ def pre_news_paths(comparison, abnormal_return: float, ylim: tuple[float, float]
     eps = comparison.elasticity
     _, ax = figure(1)
     ax.plot(eps, _percent(comparison.held_return), color=ROLE_COLOURS["data"], lw=2,
-            label="pre-news path held fixed")
+            label="Pre-news path held fixed")
     ax.plot(eps, _percent(comparison.fixed_return), color=ROLE_COLOURS["high"], lw=2, ls="--",
-            label="demand growth held fixed")
+            label="Demand growth held fixed")
     ax.axhline(100 * abnormal_return, color=evidence_colour("market"), ls=":", lw=1.8,
-               label="nvidia's abnormal return")
+               label="Nvidia's abnormal return")
     ax.axvline(1.0, color=_REFERENCE, lw=0.8)
     ax.set_ylim(*ylim)
-    ax.set_xlabel("price elasticity of demand for compute, ε")
-    ax.set_ylabel("predicted return (percent)")
+    ax.set_xlabel("Price elasticity of demand for compute, ε")
+    ax.set_ylabel("Predicted return (percent)")
     ax.legend(loc="upper left")
     return ax
 
@@ -148,8 +151,8 @@ def implied_grid(grid: pd.DataFrame, news_range: tuple[float, float] | None = No
     ax.axhline(1.0, color=_REFERENCE, lw=1)
     log_axis(ax, "x")
     ax.set_ylim(0, 1.1)
-    ax.set_xlabel("news size S (useful work per dollar, multiple)")
-    ax.set_ylabel("implied elasticity ε")
+    ax.set_xlabel("News size S (useful work per dollar, multiple)")
+    ax.set_ylabel("Implied elasticity ε")
     legend_below(ax, ncols=5)
     return ax
 
@@ -160,12 +163,12 @@ def implied_draws(estimate, source: str = "market"):
     colour = evidence_colour(source)
     _, ax = figure(1)
     ax.hist(estimate.draws, bins=60, color=colour, alpha=0.55)
-    ax.axvline(estimate.median, color=colour, lw=2, label="median")
+    ax.axvline(estimate.median, color=colour, lw=2, label="Median")
     for edge in estimate.interval:
         ax.axvline(edge, color=colour, lw=1.2, ls="--")
     ax.axvline(1.0, color="black", lw=1, label="ε = 1")
-    ax.set_xlabel("market-implied elasticity ε")
-    ax.set_ylabel("draws")
+    ax.set_xlabel("Market-implied elasticity ε")
+    ax.set_ylabel("Draws")
     ax.legend(loc="upper left")
     return ax
 
@@ -192,15 +195,15 @@ def peer_exposures(table: pd.DataFrame, common_move: float, abnormal_return: flo
         ax.annotate(t, (row["exposure"], 100 * row["abnormal_return"]), textcoords="offset points",
                     xytext=offsets.get(t, (5, 4)), fontsize=9)
     x = np.linspace(0, 1.05, 50)
-    ax.plot(x, 100 * common_move * x, color=peers, lw=1.8, label="pooled slope F̂")
+    ax.plot(x, 100 * common_move * x, color=peers, lw=1.8, label="Pooled slope F̂")
     ax.plot(x, 100 * abnormal_return * x, color=market, lw=1.5, ls="--",
-            label="slope = nvidia's own abnormal return")
+            label="Slope = Nvidia's own abnormal return")
     ax.scatter([1.0], [100 * abnormal_return], marker="*", s=160, color=market, zorder=4,
-               label="nvidia")
+               label="Nvidia")
     ax.axhline(0, color=_REFERENCE, lw=0.6)
     ax.set_xlim(0, 1.08)
-    ax.set_xlabel("exposure to nvidia-specific news before the event, b")
-    ax.set_ylabel("abnormal return on 27 january 2025 (percent)")
+    ax.set_xlabel("Exposure to Nvidia-specific news before the event, b")
+    ax.set_ylabel("Abnormal return on 27 January 2025 (percent)")
     legend_below(ax, ncols=2)
     return ax
 
@@ -221,12 +224,12 @@ def decomposition_fit(decomposition):
     for g in groups:
         idx = [i for i, f in enumerate(firms) if f.group == g]
         ax.bar(x[idx], _percent([firms[i].ar for i in idx]), color=colours[g], alpha=0.55,
-               label=f"abnormal return: {GROUP_LABELS.get(g, g)}")
+               label=f"Abnormal return: {GROUP_LABELS.get(g, g)}")
     ax.plot(x, _percent([f.fitted for f in firms]), "o", color=evidence_colour("combined"),
-            ms=5, label="explained by the four channels")
+            ms=5, label="Explained by the four channels")
     ax.axhline(0, color=_REFERENCE, lw=0.8)
     ax.set_xticks(x, [f.ticker for f in firms], rotation=45, ha="right")
-    ax.set_ylabel("percent, 27 January 2025")
+    ax.set_ylabel("Percent, 27 January 2025")
     legend_below(ax, ncols=2)
     return ax
 
@@ -239,12 +242,12 @@ def quantity_likelihood(quantity, single=None, max_elasticity: float = 1.6):
     _, ax = figure(1)
     if single is not None:
         ax.hist(single.draws, bins=np.arange(0, max_elasticity + 0.02, 0.02), density=True,
-                color=evidence_colour("peers"), alpha=0.35, label="single channel, raw S (earlier)")
+                color=evidence_colour("peers"), alpha=0.35, label="Single channel: Nvidia's whole move, raw S")
     ax.plot(grid, p / step, color=evidence_colour("market"), lw=2.2,
-            label="quantity channel, S over trend (headline)")
+            label="Quantity channel, S over trend (headline)")
     ax.axvline(1.0, color=_REFERENCE, lw=0.8)
     ax.set_xlim(0, max_elasticity)
-    ax.set_xlabel("elasticity ε")
-    ax.set_ylabel("density")
+    ax.set_xlabel("Elasticity ε")
+    ax.set_ylabel("Density")
     ax.legend(loc="upper left")
     return ax
