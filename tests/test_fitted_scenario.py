@@ -57,7 +57,8 @@ def test_the_as_of_date_is_in_the_first_comment_lines(calibration, text):
 
 def test_the_distributions_are_the_posterior(calibration, tmp_path):
     path = tmp_path / "fit.toml"
-    path.write_text(scenario_text(calibration), encoding="utf-8")
+    text = scenario_text(calibration)
+    path.write_text(text, encoding="utf-8")
     scenario = load_scenario(str(path))
     d = scenario.distributions
     eps, growth, inputs = posterior_draws(calibration, 4000, SEED)
@@ -74,9 +75,12 @@ def test_the_distributions_are_the_posterior(calibration, tmp_path):
     hw_lo, hw_hi = calibration.hardware.interval
     assert d["hardware.doubling_years"].dist == "uniform"
     assert d["hardware.doubling_years"].params == pytest.approx((hw_lo, hw_hi), rel=1e-3)
-    prior = calibration.prior
+    prior = calibration.forecast_prior  # the news over trend (S_news), as the forecasts draw it
+    assert prior.factor_median == pytest.approx(calibration.news.over_trend)
+    assert prior.factor_median < calibration.prior.factor_median  # below the raw ratios' 17.4
     assert d["efficiency.shocks[0].factor"].params == pytest.approx(
         (prior.factor_median, prior.factor_log_sd), rel=1e-3)
+    assert f"Raw ratios (median {calibration.prior.factor_median:.1f}) as a sensitivity" in text
     assert d["efficiency.shocks[0].coverage"] == Distribution("uniform", prior.coverage)
     assert scenario.values["demand"]["form"] == "budget-share"
     # the fade: growth holds through the last plan year, then moves to the long-run prior

@@ -218,8 +218,8 @@ def calibration(mirror):
 def test_posterior_paths_hold_the_fitted_growth_through_the_plans_then_fade(calibration):
     from model.analysis import models as am
 
-    held = am.posterior_paths(calibration, 500, 7).variables["compute_spend"]
-    faded = am.posterior_paths(calibration, 500, 7, fade=True)
+    held = am.posterior_paths(calibration, 500, 7, fade=False).variables["compute_spend"]
+    faded = am.posterior_paths(calibration, 500, 7)  # the default fades
     last_plan = calibration.capex.plans["year"].max()
     through = faded.years <= last_plan
     spend = faded.variables["compute_spend"]
@@ -240,7 +240,7 @@ def test_the_fade_table_runs_from_the_fastest_fade_to_none(calibration):
     assert fixed["median"].is_monotonic_increasing
     held = late[np.isinf(late["half_life"])].iloc[0]
     assert held["median"] > fixed["median"].max()
-    plain = am.posterior_paths(calibration, 400, 7).variables["compute_spend"][:, -1]
+    plain = am.posterior_paths(calibration, 400, 7, fade=False).variables["compute_spend"][:, -1]
     assert held["median"] == pytest.approx(np.median(plain), rel=1e-12)
     assert held["median_share"] == pytest.approx(held["median"] / held["world_gdp"])
     lo, hi = frame["long_run_low"].iloc[0], frame["long_run_high"].iloc[0]

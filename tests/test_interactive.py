@@ -247,6 +247,28 @@ def test_fan_reference_is_the_fits_own_fan(calibration):
     )
 
 
+def test_fan_fades_after_the_plans_and_can_hold_the_growth_instead(calibration):
+    from model.analysis.models import posterior_paths
+
+    last_plan = int(calibration.capex.plans["year"].max())
+    held = grids.forecast_fan_grid(calibration, draws=200, fade=False)
+    paths = posterior_paths(calibration, 200, grids.SEED, end=2035, fade=False)
+    expected = np.quantile(paths.variables["compute_spend"], grids.FAN_QUANTILES, axis=0)
+    np.testing.assert_allclose(held.reference["fan"], expected, rtol=1e-12)
+    faded = grids.forecast_fan_grid(calibration, draws=200)
+    through = faded.years <= last_plan
+    # the same paths through the last plan year, then lower: the fitted growth (far above the
+    # long-run prior) fades, and every option ("held at X%") fades to the same long-run draws
+    np.testing.assert_allclose(faded.values["fan"][..., through], held.values["fan"][..., through],
+                               rtol=1e-12)
+    assert np.all(faded.reference["fan"][2, -1] < held.reference["fan"][2, -1])
+    assert np.all(faded.values["fan"][:, 0, 2, -1] < held.values["fan"][:, 0, 2, -1])
+    growth_axis = faded.axes[1]
+    assert f"to {last_plan}, then fading" in growth_axis.label
+    assert all(label.endswith(f"to {last_plan}, then fading") for label in growth_axis.labels)
+    assert "held to the end" in held.axes[1].label
+
+
 def test_fan_refuses_bad_percentiles(calibration):
     with pytest.raises(JevonsError, match="percentiles"):
         grids.forecast_fan_grid(calibration, percentiles=[0, 50])

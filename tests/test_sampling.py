@@ -75,6 +75,18 @@ def test_triangular_moments():
     assert edges[np.argmax(counts)] <= c <= edges[np.argmax(counts) + 1]
 
 
+def test_triangular_draws_at_the_modes_quantile_do_not_round_below_the_mode():
+    # Regression (found by test_properties): at u = fc = (c - a) / (b - a) the right branch,
+    # b - sqrt((1 - u)(b - a)(b - c)), rounded to 0 here, below both the mode and the low end.
+    a, c, b = 1e-250, 4e-224, 1.0
+    d = dist({"dist": "triangular", "low": a, "mode": c, "high": b})
+    fc = (c - a) / (b - a)
+    u = np.array([0.0, np.nextafter(fc, 0.0), fc, np.nextafter(fc, 1.0), 0.5])
+    x = transform(d, ELASTICITY, u)
+    assert x[2] == c
+    assert np.all(x >= a) and np.all(np.diff(x) >= 0)
+
+
 # --- truncation -------------------------------------------------------------------------------
 def test_normal_truncated_to_the_key_range_matches_scipy_truncnorm():
     mean, sd = 0.9, 0.3  # utilisation is in (0, 1]: a third of the mass lies above 1

@@ -277,6 +277,27 @@ def calibration(mirror):
     return fit("2025-02-10", draws=500, grid_draws=20)
 
 
+def test_the_forecasts_draw_the_news_over_trend(calibration):
+    from dataclasses import replace
+
+    from model.calibration.fit import SEED, make_forecasts
+
+    prior = calibration.forecast_prior
+    assert prior is calibration.news_prior
+    assert prior.factor_median == pytest.approx(calibration.news.over_trend)
+    assert prior.factor_median < calibration.prior.factor_median  # the raw ratios' size
+    assert replace(calibration, news_prior=None).forecast_prior is calibration.prior
+    name = "hyperscaler_capex_2025_usd_bn"
+    shipped = calibration.forecasts[name].draws
+
+    def forecast(with_prior):
+        return make_forecasts(calibration.as_of, with_prior, calibration.combination.estimate,
+                              calibration.capex, shipped.size, SEED)[name].draws
+
+    np.testing.assert_array_equal(forecast(prior), shipped)
+    assert not np.array_equal(forecast(calibration.prior), shipped)
+
+
 def test_fan_paths_and_forecast_sobol_use_the_forecasts_own_draws(calibration):
     from model.calibration.fit import SEED
 
@@ -293,7 +314,7 @@ def test_fan_paths_and_forecast_sobol_use_the_forecasts_own_draws(calibration):
     order = np.argsort(eps, kind="stable")
     np.testing.assert_array_equal(growth[order], posterior.demand_growth)
 
-    params = am.forecast_parameters(calibration.prior, posterior)
+    params = am.forecast_parameters(calibration.forecast_prior, posterior)
     model = am.forecast_model(posterior, capex.base_level, nvidia.base_level)
     frame = sa.sobol_indices(params, sa.log_outputs(model), 2**9).set_index(["output", "parameter"])
     assert frame.loc[("hyperscaler_capex_2025_usd_bn", sa.JOINT), "ST"] > 0.3

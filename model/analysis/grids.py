@@ -11,7 +11,8 @@ page.
 * :func:`scenario_path_grid`: a scenario's yearly paths over a grid of its keys (a sweep, as
   ``jevons sweep`` runs it).
 * :func:`forecast_fan_grid`: the fit's forecast fan with the elasticity held at each of a few
-  percentiles of its posterior.
+  percentiles of its posterior, demand growth fading after the plans' last year (as
+  :func:`model.analysis.models.posterior_paths`).
 
 Each returns a :class:`ParameterGrid`: the axes and arrays of shape (axis sizes..., [years]).
 """
@@ -24,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from model.analysis.models import fade_keywords
 from model.calibration.fit import forecast_draws
+from model.calibration.long_run_growth import HALF_LIFE_RANGE
 from model.constants import SEED
 from model.engine.params import Params, Segment, Shock, ValueCapture, params_from_values
 from model.engine.simulation import simulate
@@ -275,18 +278,24 @@ def forecast_fan_grid(
     end: int = 2035,
     variable: str = "compute_spend",
     quantiles: Sequence[float] = FAN_QUANTILES,
+    fade: bool = True,
 ) -> ParameterGrid:
     """The fit's fan of ``variable`` to ``end`` with the elasticity held at each percentile.
 
     For percentile p the elasticity is the p-th percentile of the fit's combined estimate.
-    Demand growth is, for the first option (``nan`` in ``growths``), drawn given that elasticity
-    from the capex fit (the plans tie the two; the same uniforms for every p, so the fan moves
-    with p and not with sampling noise), and otherwise held at the given value. The trends, the
-    DeepSeek news and the custom-silicon drift are the draws of
+    Near-term demand growth is, for the first option (``nan`` in ``growths``), drawn given that
+    elasticity from the capex fit (the plans tie the two; the same uniforms for every p, so the
+    fan moves with p and not with sampling noise), and otherwise the given value. With ``fade``
+    (the default, as :func:`model.analysis.models.posterior_paths`) that growth holds through
+    the last plan year and then fades towards long-run growth drawn from its prior, the same
+    draws (:func:`model.analysis.models.fade_keywords`) at every grid point and in the
+    reference; without it the growth holds to ``end``. The trends, the DeepSeek news (over
+    trend, S_news) and the custom-silicon drift are the draws of
     :func:`~model.calibration.fit.forecast_draws`, the same at every grid point. Base-year spend
     is the four hyperscalers' 2024 capex, as in :func:`model.analysis.models.posterior_paths`.
     One engine call over ``len(percentiles) x len(growths) x draws`` draws plus the fit's own fan
-    (every elasticity draw with its growth), kept in ``reference``.
+    (every elasticity draw with its growth), kept in ``reference``: it equals the quantiles of
+    ``posterior_paths(calibration, draws, seed, end, fade=fade)``.
 
     ``values["fan"]`` has shape (percentiles, growths, quantiles, years).
     """
@@ -306,8 +315,9 @@ def forecast_fan_grid(
     n, k, m = int(draws), pct.size, grow.size
     combined = calibration.combination.estimate
     eps_fit, growth_fit, inputs = forecast_draws(
-        calibration.prior, combined, calibration.capex, n, seed
+        calibration.forecast_prior, combined, calibration.capex, n, seed
     )
+    faded = fade_keywords(calibration, eps_fit, inputs, seed) if fade else {}
     held = np.percentile(np.asarray(combined.draws, dtype=float), pct)
     # One call per percentile (a handful), each vectorised over the draws, all with the same
     # generator state: common random numbers across the control's positions.
@@ -326,6 +336,10 @@ def forecast_fan_grid(
     eps_all = np.concatenate([eps_grid.reshape(-1), eps_fit])
     growth_all = np.concatenate([growth_grid.reshape(-1), growth_fit])
     tiled = {name: np.tile(np.asarray(v, dtype=float), k * m + 1) for name, v in inputs.items()}
+    fading = {
+        name: np.tile(np.asarray(v, dtype=float), k * m + 1) if np.ndim(v) else v
+        for name, v in faded.items()
+    }  # the same long-run draws (and half-lives) at every grid point
     capex_base, _ = calibration.capex.base_level()
     params = Params(
         name="forecast-fan",
@@ -333,7 +347,11 @@ def forecast_fan_grid(
         end=int(end),
         base_spend_usd_bn=float(capex_base),
         hardware_doubling_years=tiled["hardware_doubling_years"],
-        segments=(Segment("all", 1.0, eps_all, tiled["efficiency_doubling_years"], growth_all),),
+        segments=(
+            Segment(
+                "all", 1.0, eps_all, tiled["efficiency_doubling_years"], growth_all, **fading
+            ),
+        ),
         value_capture=ValueCapture(nvidia_share_drift=tiled["nvidia_share_drift"]),
     )
     result = simulate(
@@ -342,8 +360,16 @@ def forecast_fan_grid(
     paths = result.variables[variable].reshape(k * m + 1, n, result.years.size)
     q = np.asarray(quantiles, dtype=float)
     fan = np.moveaxis(np.quantile(paths, q, axis=1), 0, 1)  # (k m + 1, quantiles, years)
+    if fade:
+        last = f"{faded['growth_fade_start']:.0f}"
+        growth_label = f"Demand growth at a constant price to {last}, then fading to the long run"
+        then = f" to {last}, then fading"
+    else:
+        growth_label, then = "Demand growth at a constant price, held to the end", ""
     growth_labels = tuple(
-        "as the 2025 plans imply, given ε" if not np.isfinite(g) else f"held at {g:.0%} a year"
+        f"as the plans imply, given ε{then}"
+        if not np.isfinite(g)
+        else f"held at {g:.0%} a year{then}"
         for g in grow
     )
     axes = (
@@ -354,7 +380,7 @@ def forecast_fan_grid(
             _nearest(pct, 50.0),
             tuple(f"{p:g}th percentile: ε = {e:.2f}" for p, e in zip(pct, held, strict=True)),
         ),
-        Axis("demand growth", "Demand growth at a constant price", grow, 0, growth_labels),
+        Axis("demand growth", growth_label, grow, 0, growth_labels),
     )
     return ParameterGrid(
         axes,
@@ -365,5 +391,10 @@ def forecast_fan_grid(
             "variable": variable,
             "as_of": f"{calibration.as_of:%Y-%m-%d}",
             "quantiles": ",".join(f"{x:g}" for x in q),
+            "fade": "none" if not fade else (
+                f"growth holds to {faded['growth_fade_start']:.0f}, then fades towards long-run "
+                "growth drawn from its prior (model.calibration.long_run_growth), half-life "
+                f"drawn from {HALF_LIFE_RANGE[0]:g} to {HALF_LIFE_RANGE[1]:g} years"
+            ),
         },
     )

@@ -23,7 +23,7 @@ import pandas as pd
 from model.analysis.sensitivity import JOINT, Model, Parameter, log_outputs, lognormal, uniform
 from model.calibration.fit import forecast_draws
 from model.calibration.forecast import model_growth
-from model.calibration.long_run_growth import long_run_growth_prior
+from model.calibration.long_run_growth import LongRunGrowthPrior, long_run_growth_prior
 from model.calibration.market import pre_news
 from model.engine import schema
 from model.engine.params import Params, Segment, ValueCapture
@@ -151,7 +151,7 @@ def posterior_from_fit(calibration, draws: int, seed: int) -> Posterior:
 def _fit_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Elasticity and demand-growth draws of :func:`model.calibration.fit.forecast_draws`."""
 
-    eps, growth, _ = forecast_draws(calibration.prior, calibration.combination.estimate,
+    eps, growth, _ = forecast_draws(calibration.forecast_prior, calibration.combination.estimate,
                                     calibration.capex, draws, seed)
     return eps, growth
 
@@ -194,33 +194,54 @@ def forecast_model(posterior: Posterior, capex_base: float, nvidia_base: float) 
 FADE_STREAM = 31  # the random stream of the fade's draws: [seed, FADE_STREAM]
 
 
-def posterior_paths(calibration, draws: int, seed: int, end: int = 2035, *, fade: bool = False,
+def fade_prior(calibration, eps, inputs: Mapping[str, np.ndarray]) -> LongRunGrowthPrior:
+    """The fade's priors (:func:`~model.calibration.long_run_growth.long_run_growth_prior`)
+    converted at the medians of the forecast draws ``eps`` and ``inputs`` (elasticity, hardware
+    and algorithmic doubling times), as every fading forecast of the fit converts them."""
+    return long_run_growth_prior(calibration, float(np.median(eps)),
+                                 float(np.median(inputs["hardware_doubling_years"])),
+                                 float(np.median(inputs["efficiency_doubling_years"])))
+
+
+def fade_keywords(calibration, eps, inputs: Mapping[str, np.ndarray], seed: int, *,
+                  half_life: float | None = None) -> dict:
+    """The :class:`~model.engine.params.Segment` keywords that let demand growth fade after the
+    plans: ``growth_fade_start`` the last plan year, ``long_run_growth`` one draw per draw of
+    ``eps`` from its prior (stream ``[seed, FADE_STREAM]``), ``growth_half_life`` drawn from its
+    prior on the same stream (or ``half_life`` for all draws when given).
+
+    The long-run draws depend only on the fit, the number of draws and ``seed``, not on
+    ``half_life``, so cases that differ in the half-life (or in the growth before the fade, as in
+    :func:`model.analysis.grids.forecast_fan_grid`) share them.
+    """
+    prior = fade_prior(calibration, eps, inputs)
+    long_run, drawn = prior.draws(np.size(eps), np.random.default_rng([seed, FADE_STREAM]))
+    return {"long_run_growth": long_run, "growth_fade_start": prior.fade_start,
+            "growth_half_life": drawn if half_life is None else float(half_life)}
+
+
+def posterior_paths(calibration, draws: int, seed: int, end: int = 2035, *, fade: bool = True,
                     half_life: float | None = None) -> Result:
     """Monte Carlo paths to ``end`` under the fit: the forecasts' draws, extended in time.
 
     Elasticity and demand growth as in :func:`posterior_from_fit`; trends, the DeepSeek news
-    and the custom-silicon drift from the fit's prior, all from
-    :func:`~model.calibration.fit.forecast_draws`; base-year spend is the four
+    (measured against the trend, S_news: the fit's ``forecast_prior``) and the custom-silicon
+    drift, all from :func:`~model.calibration.fit.forecast_draws`; base-year spend is the four
     hyperscalers' 2024 capex, so the 2025 column is the capex forecast. One engine call.
 
-    ``fade=False`` holds the fitted demand growth to ``end``. ``fade=True`` holds it through the
-    last plan year and then lets it fade towards a long-run rate drawn from its prior
-    (:mod:`model.calibration.long_run_growth`), the gap halving every ``half_life`` years (None:
-    drawn from its prior). The long-run rates are the same draws whatever ``half_life`` is, so
-    paths with different half-lives differ by the half-life alone.
+    ``fade=True`` (the default: the plans identify growth only for the years they cover) holds
+    the fitted demand growth through the last plan year and then lets it fade towards a long-run
+    rate drawn from its prior (:mod:`model.calibration.long_run_growth`, :func:`fade_keywords`),
+    the gap halving every ``half_life`` years (None: drawn from its prior). The long-run rates are
+    the same draws whatever ``half_life`` is, so paths with different half-lives differ by the
+    half-life alone. ``fade=False`` holds the fitted growth to ``end`` (an extrapolation, shown
+    as a sensitivity).
     """
 
-    eps, growth, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
+    eps, growth, inputs = forecast_draws(calibration.forecast_prior, calibration.combination.estimate,
                                          calibration.capex, draws, seed)
     capex_base, _ = calibration.capex.base_level()
-    faded = {}
-    if fade:
-        prior = long_run_growth_prior(calibration, float(np.median(eps)),
-                                      float(np.median(inputs["hardware_doubling_years"])),
-                                      float(np.median(inputs["efficiency_doubling_years"])))
-        long_run, drawn = prior.draws(draws, np.random.default_rng([seed, FADE_STREAM]))
-        faded = {"long_run_growth": long_run, "growth_fade_start": prior.fade_start,
-                 "growth_half_life": drawn if half_life is None else float(half_life)}
+    faded = fade_keywords(calibration, eps, inputs, seed, half_life=half_life) if fade else {}
     params = Params(
         name="posterior", start=2024, end=end, base_spend_usd_bn=float(capex_base),
         hardware_doubling_years=inputs["hardware_doubling_years"],
@@ -250,7 +271,9 @@ def fade_sensitivity(calibration, draws: int, seed: int, half_lives: Sequence[fl
     cases += [(f"fades, half-life {h:g} year{'s' if h != 1 else ''}", True, float(h), float(h))
               for h in half_lives]
     cases.append(("no fade: the fitted growth held", False, None, np.inf))
-    prior = long_run_growth_prior(calibration, *_fade_medians(calibration, draws, seed))
+    eps, _, inputs = forecast_draws(calibration.forecast_prior, calibration.combination.estimate,
+                                    calibration.capex, draws, seed)
+    prior = fade_prior(calibration, eps, inputs)
     rows = []
     for label, fade, h, shown in cases:  # a handful of cases, each one vectorised engine call
         result = posterior_paths(calibration, draws, seed, end, fade=fade, half_life=h)
@@ -263,11 +286,3 @@ def fade_sensitivity(calibration, draws: int, seed: int, half_lives: Sequence[fl
     (lo, hi), (c_lo, c_hi) = prior.long_run_growth, prior.capex_growth
     return pd.DataFrame(rows).assign(long_run_low=lo, long_run_high=hi, capex_low=c_lo,
                                      capex_high=c_hi, fade_start=prior.fade_start)
-
-
-def _fade_medians(calibration, draws: int, seed: int) -> tuple[float, float, float]:
-    """The medians :func:`posterior_paths` converts the long-run prior at (elasticity, trends)."""
-    eps, _, inputs = forecast_draws(calibration.prior, calibration.combination.estimate,
-                                    calibration.capex, draws, seed)
-    return (float(np.median(eps)), float(np.median(inputs["hardware_doubling_years"])),
-            float(np.median(inputs["efficiency_doubling_years"])))

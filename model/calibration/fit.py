@@ -95,6 +95,19 @@ class Calibration:
     valuation: object = field(default=None, repr=False)
     """The valuation the market likelihood used (:func:`model.calibration.inputs.valuation_as_of`)."""
 
+    @property
+    def forecast_prior(self) -> MarketPrior:
+        """The prior every forecast draws its trends and DeepSeek news from: :attr:`news_prior`
+        when set, else :attr:`prior`.
+
+        The forecasts carry the pre-news path forward on the hardware and algorithmic trends and
+        add the DeepSeek news on top of it. That path already holds the algorithmic trend, so the
+        news it adds is the news measured against the trend, S_news (median about 10.9 in early
+        2025), not the raw size (17.4), which would count the trend's gains twice. The raw size
+        stays in :attr:`prior` as a sensitivity (and for the single-channel market estimate).
+        """
+        return self.news_prior or self.prior
+
     def capex_evidence(self) -> CapexEvidence:
         """The capex likelihood on the shared draws (as the combination used it)."""
         return CapexEvidence.build(self.capex.plans, self.shared, self.capex.assumptions)
@@ -233,7 +246,8 @@ def fit(as_of=DEFAULT_AS_OF, *, draws: int = 4000, grid_draws: int = 400, seed: 
         quantity.evidence, CapexEvidence.build(capex.plans, shared, capex.assumptions),
         prior_log_density=evidence_mod.prior_log_density(elasticity_grid(), stamp)[0], prior=external,
         extra=() if usage is None else (usage,), seed=seed, draws=draws)
-    forecasts = make_forecasts(stamp, prior, combination.estimate, capex, draws=draws, seed=seed)
+    # the news over trend, as Calibration.forecast_prior: the pre-news path holds the trend
+    forecasts = make_forecasts(stamp, over_trend, combination.estimate, capex, draws=draws, seed=seed)
     valuation_check = reverse_dcf(stamp, abnormal_return=nvda.abnormal_return, valuation=valuation)
     calibration = Calibration(stamp, hardware, prior, nvda, market, peers, market_peers, grid, capex,
                               external, combination, forecasts, valuation_check, news,
@@ -274,7 +288,10 @@ def forecast_draws(prior: MarketPrior, combined: ElasticityEstimate, capex, draw
 
 def make_forecasts(as_of: pd.Timestamp, prior: MarketPrior, combined: ElasticityEstimate, capex,
                    draws: int, seed: int) -> dict[str, Forecast]:
-    """The 2025 capex of the four hyperscalers and Nvidia's fiscal-2026 data-center revenue."""
+    """The 2025 capex of the four hyperscalers and Nvidia's fiscal-2026 data-center revenue.
+
+    ``prior`` is the forecasts' prior (:attr:`Calibration.forecast_prior`: the news over trend,
+    S_news; :func:`fit` passes it)."""
     eps, growth, inputs = forecast_draws(prior, combined, capex, draws, seed)
     ratios = model_growth(eps, growth, inputs["hardware_doubling_years"],
                           inputs["efficiency_doubling_years"], inputs["factor"], inputs["coverage"],

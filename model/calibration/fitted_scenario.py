@@ -15,9 +15,12 @@ scenario schema's distributions (:mod:`model.scenarios.distributions`):
   drawn independently, so that tie cannot be written; drawing growth from its conditional at the
   median elasticity keeps the file's spread of 2025 spend growth closer to the posterior's than
   the marginal of growth would (both are stated in the file's comments);
-* the trends and the DeepSeek news exactly as the fit draws them (:class:`MarketPrior`): the
-  hardware doubling time uniform over the hardware fit's 95% interval, the algorithmic doubling
-  time and the news size lognormal, coverage, diffusion and Nvidia's share drift uniform;
+* the trends and the DeepSeek news exactly as the fit's forecasts draw them (the
+  :class:`MarketPrior` ``Calibration.forecast_prior``): the hardware doubling time uniform over
+  the hardware fit's 95% interval, the algorithmic doubling time lognormal, the news size
+  lognormal as measured against the trend (S_news; the path before the news already holds the
+  trend, so the raw ratios would count it twice: their median is stated as a sensitivity),
+  coverage, diffusion and Nvidia's share drift uniform;
 * the fade of demand growth after the plans (:mod:`model.calibration.long_run_growth`): growth
   holds to the last plan year (``demand.growth_fade_start``), then moves towards
   ``demand.long_run_growth``, uniform over the demand growth at which spend on the trends grows
@@ -62,7 +65,7 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
     """The scenario TOML of ``calibration`` (see the module docstring): the as-of date in its
     first comment lines, each key's source beside it."""
     day = f"{calibration.as_of:%Y-%m-%d}"
-    prior, hardware = calibration.prior, calibration.hardware
+    prior, hardware = calibration.forecast_prior, calibration.hardware  # the news over trend
     eps, growth, inputs = posterior_draws(calibration, draws, seed)
     e_lo, e_mid, e_hi = _q(eps)
     sigma = float(np.log(e_hi / e_lo) / Z95)
@@ -79,6 +82,8 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
     base, base_label = calibration.capex.base_level()
     hw_lo, hw_hi = hardware.interval
     f_med, f_sd = prior.factor_median, prior.factor_log_sd
+    f_raw = calibration.prior.factor_median
+    f_lo, f_hi = np.exp(np.log(f_med) + np.array([-1.96, 1.96]) * f_sd)
     combined = calibration.combination.estimate
     fade = long_run_growth_prior(calibration, e_mid, float(np.median(inputs["hardware_doubling_years"])),
                                  float(np.median(inputs["efficiency_doubling_years"])))
@@ -122,9 +127,13 @@ def scenario_text(calibration, *, draws: int = DRAWS, seed: int = SEED) -> str:
         "",
         "[[efficiency.shocks]]",
         f"year = {EVENT_YEAR:.4f}  # 27 January 2025 (model.constants.EVENT_YEAR)",
-        f'factor = {{ dist = "lognormal", median = {_g(f_med)}, sigma = {_g(f_sd)} }}  # geometric mean '
-        "of DeepSeek-V3's GPU-hour ratio to Llama 3.1 405B and R1's price ratio to o1; the two sit "
-        "one sigma either side (facts: deepseek.csv)",
+        f'factor = {{ dist = "lognormal", median = {_g(f_med)}, sigma = {_g(f_sd)} }}  # news over '
+        f"trend (S_news), as the fit's forecasts draw it: DeepSeek-V3's GPU-hour ratio to Llama 3.1 "
+        "405B and R1's price ratio to o1, each measured against the trend expected over the gap "
+        f"between them, geometric mean, 95% range {f_lo:.1f} to {f_hi:.1f} over gaps and trends "
+        "(model.calibration.news_size; facts: deepseek.csv, trends.csv); the path before the news "
+        "already holds the trend. Raw ratios (median "
+        f"{f_raw:.1f}) as a sensitivity: --set efficiency.shocks[0].factor={f_raw:.1f}",
         f'coverage = {{ dist = "uniform", low = {_g(prior.coverage[0])}, high = {_g(prior.coverage[1])} '
         "}  # assumption of the fit (MarketPrior.coverage)",
         f'diffusion_years = {{ dist = "uniform", low = {_g(prior.diffusion_years[0])}, '

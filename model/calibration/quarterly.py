@@ -404,11 +404,13 @@ class EngineGrowth:
 
 def posterior_draws(calibration, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray, dict]:
     """The draws of :func:`model.calibration.fit.forecast_draws` (the same streams, so the same
-    numbers), read from a fit without importing it: ``fit`` may import this module."""
+    numbers), read from a fit without importing it: ``fit`` may import this module. The trends
+    and the news come from the fit's forecast prior (``calibration.forecast_prior``: the news
+    over trend, S_news)."""
     rng = np.random.default_rng([seed, 20])
     eps = rng.choice(calibration.combination.estimate.draws, draws)
     growth = calibration.capex.demand_growth_given(eps, rng=np.random.default_rng([seed, 21]))
-    return eps, growth, draw_market_inputs(calibration.prior, draws, seed + 1)
+    return eps, growth, draw_market_inputs(calibration.forecast_prior, draws, seed + 1)
 
 
 def engine_growth(as_of, year: int, calibration, *, draws: int = 4000, seed: int = SEED) -> EngineGrowth:

@@ -202,7 +202,9 @@ def transform(dist: Distribution, field: Field, u: np.ndarray) -> np.ndarray:
         fc = (c - a) / (b - a)
         left = a + np.sqrt(u * (b - a) * (c - a))
         right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
-        x = np.where(u < fc, left, right)
+        # Each branch ends at the mode; rounding can carry it past (right = b - sqrt(...) rounds
+        # to 0 at u = fc for low = 1e-250, mode = 4e-224, high = 1), so clamp at c: monotone.
+        x = np.where(u < fc, np.minimum(left, c), np.maximum(right, c))
     elif dist.dist == "normal":
         mu, sd = p["mean"], p["sd"]
         x = mu + sd * _truncated_standard_normal(u, (lo - mu) / sd, (hi - mu) / sd)
