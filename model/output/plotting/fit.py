@@ -56,14 +56,14 @@ def longrun(data, fitted_log_q, fitted_log_capex):
     ln10 = np.log(10)
     x, y = data["log_q"] / ln10, np.log10(data["total"])
     left.scatter(x, y, color=ROLE_COLOURS["data"])
-    for year, xi, yi in zip(data["Year"], x, y, strict=True):
+    for year, xi, yi in zip(data["year"], x, y, strict=True):
         left.annotate(str(year), (xi, yi), fontsize=8, xytext=(3, 3), textcoords="offset points")
     left.plot(np.asarray(fitted_log_q) / ln10, np.asarray(fitted_log_capex) / ln10, color=ROLE_COLOURS["fit"])
     left.set_xlabel("Log10 FLOP/s per USD (best data-center accelerator)")
     left.set_ylabel("Log10 capex, USD bn")
     log_capex = np.log(data["total"])
-    right.plot(data["Year"], log_capex - log_capex.mean(), "o-", color=ROLE_COLOURS["data"], label="Ln capex")
-    right.plot(data["Year"], data["log_q"] - data["log_q"].mean(), "s-", color=ROLE_COLOURS["high"],
+    right.plot(data["year"], log_capex - log_capex.mean(), "o-", color=ROLE_COLOURS["data"], label="Ln capex")
+    right.plot(data["year"], data["log_q"] - data["log_q"].mean(), "s-", color=ROLE_COLOURS["high"],
                label="Ln price-performance")
     right.set_xlabel("Year")
     right.set_ylabel("Deviation from mean (log points)")
