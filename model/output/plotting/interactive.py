@@ -171,7 +171,7 @@ def spend_multiplier(
             y=cube[:, j, k].tolist(),
             mode="lines",
             line=dict(color=line, width=2.5),
-            name="multiplier J",
+            name="Multiplier J",
             hovertemplate="ε = %{x:.2f}<br>J = %{y:.3g}<extra></extra>",
         ),
         1,
@@ -183,7 +183,7 @@ def spend_multiplier(
             y=[float(cube[i, j, k])],
             mode="markers",
             marker=dict(color=point, size=10),
-            name="the sliders' setting",
+            name="The sliders' setting",
             hovertemplate="J = %{y:.3g}<extra></extra>",
         ),
         1,
@@ -223,14 +223,14 @@ def spend_multiplier(
     low, high = float(cube.min()), float(cube.max())
     yrange = [np.log10(max(low, 1e-3)) - 0.1, np.log10(high) + 0.1]
     fig.update_yaxes(
-        type="log", range=yrange, dtick=1, title_text="spend multiplier J (log scale)", row=1, col=1
+        type="log", range=yrange, dtick=1, title_text="Spend multiplier J (log scale)", row=1, col=1
     )
     fig.update_yaxes(type="log", range=yrange, dtick=1, row=1, col=2)
     fig.update_xaxes(
-        title_text="price elasticity of demand ε", range=[eps[0], eps[-1]], row=1, col=1
+        title_text="Price elasticity of demand ε", range=[eps[0], eps[-1]], row=1, col=1
     )
     fig.update_xaxes(
-        title_text="efficiency gain S (log scale)",
+        title_text="Efficiency gain S (log scale)",
         type="log",
         dtick=1,
         range=[np.log10(s[0]), np.log10(s[-1])],
@@ -266,7 +266,7 @@ SHOCK_KEY = "efficiency.shocks[0].factor"
 def scenario_paths(
     grid,
     variable: str = "compute_spend",
-    ylabel: str = "compute spend (USD bn, log scale)",
+    ylabel: str = "Compute spend (USD bn, log scale)",
     figure_id: str = "fig-scenario-paths-interactive",
     caption: str = "",
 ) -> InteractiveFigure:
@@ -290,7 +290,7 @@ def scenario_paths(
             y=grid.reference["budget"].tolist(),
             mode="lines",
             line=dict(color=ROLE_COLOURS["reference"], width=1.2, dash="dash"),
-            name="budget (world GDP)",
+            name="Budget (world GDP)",
             hovertemplate="%{x}: %{y:,.0f}<extra>budget</extra>",
         )
     )
@@ -321,7 +321,7 @@ def scenario_paths(
                 y=_take(cube, _resolve(base_take, starts)).tolist(),
                 mode="lines",
                 line=dict(color=ROLE_COLOURS["low"], width=2),
-                name="the same without the gain (1x)",
+                name="The same without the gain (1x)",
                 hovertemplate="%{x}: %{y:,.0f}<extra>without the gain</extra>",
             )
         )
@@ -333,7 +333,7 @@ def scenario_paths(
             mode="lines+markers",
             line=dict(color=colour, width=2.8),
             marker=dict(size=5),
-            name="the sliders' setting",
+            name="The sliders' setting",
             hovertemplate="%{x}: %{y:,.0f}<extra>the sliders' setting</extra>",
         )
     )
@@ -343,7 +343,7 @@ def scenario_paths(
     fig.update_yaxes(
         type="log", range=[np.log10(low) - 0.1, np.log10(high) + 0.1], dtick=1, title_text=ylabel
     )
-    fig.update_xaxes(title_text="year", dtick=2, range=[years[0] - 0.3, years[-1] + 0.3])
+    fig.update_xaxes(title_text="Year", dtick=2, range=[years[0] - 0.3, years[-1] + 0.3])
     _layout(fig)
     last = len(years) - 1
     readout = {
@@ -428,7 +428,7 @@ def forecast_fan(
             y=at[2],
             mode="lines",
             line=dict(color=colour, width=2.5),
-            name="median",
+            name="Median",
             hovertemplate="%{x}: %{y:,.0f}<extra>median</extra>",
         )
     )
@@ -438,7 +438,7 @@ def forecast_fan(
             y=grid.reference["fan"][2].tolist(),
             mode="lines",
             line=dict(color=ROLE_COLOURS["reference"], width=1.5, dash="dot"),
-            name="the fit's median (every ε)",
+            name="The fit's median (every ε)",
             hovertemplate="%{x}: %{y:,.0f}<extra>the fit's median</extra>",
         )
     )
@@ -451,7 +451,7 @@ def forecast_fan(
     fig.update_yaxes(
         type="log", range=[np.log10(low) - 0.05, np.log10(high) + 0.05], dtick=1, title_text=ylabel
     )
-    fig.update_xaxes(title_text="year", dtick=2, range=[years[0], years[-1]])
+    fig.update_xaxes(title_text="Year", dtick=2, range=[years[0], years[-1]])
     _layout(fig)
     mid = years.index(2030) if 2030 in years else len(years) // 2
     readout = {
