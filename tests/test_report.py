@@ -215,3 +215,12 @@ def test_the_bibliography_parses_and_every_entry_says_who_what_and_when():
         assert entry.persons.get("author"), key
         assert entry.fields.get("title") and entry.fields.get("year", "").isdigit(), key
         assert any(f in entry.fields for f in ("url", "doi", "journal", "publisher")), key
+
+
+def test_schema_index_counts_every_key_once_by_section():
+    keys = report.schema_table()
+    index = report.schema_index(keys)
+    assert index["keys"].sum() == len(keys)
+    assert index["section"].is_unique
+    demand = index.set_index("section").loc["demand"]
+    assert "substitution" in demand["names"].split(", ")

@@ -75,6 +75,18 @@ def cell_text(value: Any) -> str:
 
 
 # --- the schema --------------------------------------------------------------------------------
+def schema_index(keys: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The scenario keys by section (the part before the first dot; "(top level)" for keys
+    without one), in schema order: columns ``section``, ``keys`` (how many) and ``names`` (the
+    keys' names within the section, comma-separated). ``keys`` is a :func:`schema_table`."""
+    keys = schema_table() if keys is None else keys
+    top_level = ~keys["key"].str.contains(".", regex=False)
+    sections = keys.assign(section=keys["key"].str.split(".").str[0].mask(top_level, "(top level)"),
+                           name=keys["key"].str.split(".", n=1).str[-1])
+    grouped = sections.groupby("section", sort=False)["name"]
+    return pd.DataFrame({"keys": grouped.count(), "names": grouped.agg(", ".join)}).reset_index()
+
+
 def schema_table() -> pd.DataFrame:
     """Every scenario key of :data:`model.engine.schema.FIELDS`, in schema order.
 
