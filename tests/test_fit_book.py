@@ -220,3 +220,14 @@ def test_growth_prior_table_labels_the_flat_prior():
     table = fit_tables.growth_prior_table(sens)
     assert list(table.index) == ["median 30%, log sd 0.4", "flat in ln(1+g)"]
     assert table.loc["flat in ln(1+g)", "ε 95% interval"] == "0.10 to 1.50"
+
+
+def test_used_facts_table_leaves_out_facts_public_after_the_date(mirror):
+    from model.constants import DEFAULT_AS_OF
+    from model.data.facts import load_facts
+
+    roles = fact_roles()
+    table = fit_tables.used_facts_table(roles, DEFAULT_AS_OF)
+    known = set(load_facts(DEFAULT_AS_OF)["id"])
+    assert set(table.index) == {f for f in roles if f in known}
+    assert len(table) < len(roles)  # the later plan vintages and the 2025 actuals are left out

@@ -20,7 +20,7 @@ from model.calibration.fit import Calibration
 from model.calibration.hardware_fit import PRECISIONS, SOURCE_LABELS, HardwareFit
 from model.calibration.longrun import LongRunFit
 from model.calibration.market import MarketPrior
-from model.data.facts import fact
+from model.data.facts import fact, load_facts
 from model.output import sources
 
 
@@ -110,9 +110,12 @@ def longrun_table(lr: LongRunFit) -> pd.DataFrame:
 
 def used_facts_table(roles: Mapping[str, str], as_of) -> pd.DataFrame:
     """The facts ``roles`` maps to their use, as known on ``as_of``: use, value, date, source
-    (an HTML link saying what the source is, when it is a URL) and the kind of source."""
+    (an HTML link saying what the source is, when it is a URL) and the kind of source. Facts
+    that became public after ``as_of`` (later plan vintages and outcomes, which later fits read)
+    are left out."""
+    known = set(load_facts(as_of)["id"])
     rows = []
-    for fid, use in roles.items():
+    for fid, use in ((f, u) for f, u in roles.items() if f in known):
         row = fact(fid, as_of)
         rows.append({"fact id": fid, "used for": use, "value": f"{row['value']:g} {row['unit']}",
                      "public on": f"{row['as_of']:%Y-%m-%d}",
