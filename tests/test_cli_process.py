@@ -48,7 +48,11 @@ def test_ctrl_c_and_sigterm_are_one_line_and_leave_no_output(tmp_path, sig, code
         [sys.executable, "-m", "model", "run", "montecarlo", "--draws", "2000000",
          "--summary-only", "--out", str(tmp_path / "mc")],
         cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # a shell without job control starts background jobs with SIGINT ignored, and Python
+        # keeps an ignored SIGINT ignored: give the child the default disposition, as a terminal
+        # would, so that Ctrl-C reaches it wherever the suite runs
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3.0)  # well inside the run (about 12 s and 1.9 GB for 2e6 draws here)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
