@@ -161,19 +161,20 @@ FIELDS: tuple[Field, ...] = (
     # --- ECP analogy ------------------------------------------------------------------------
     Field("ecp.gain", FLOAT, 60.0, "x",
           "Cumulative algorithmic gain over the period, over and above hardware.",
-          "the essay's '60X' for the Exascale Computing Project (unverified; the verified ECP "
+          "the '60X' figure for the Exascale Computing Project quoted in commentary on DeepSeek "
+          "(unverified; the verified ECP "
           "KPP-1 target is a 50x application figure of merit)", low=1, high=1e9, random=True),
     Field("ecp.start", FLOAT, 2025.0, "year", "First year of the programme.", "assumption: the analogy asks what a programme starting now would do",
           low=1990, high=2200),
     Field("ecp.years", FLOAT, 7.0, "years", "Length of the programme (the ECP ran about 7 years).",
           "Exascale Computing Project, 2016-2023", low=0, low_open=True, high=100),
     Field("ecp.coverage", FLOAT, 1.0, "share", "Share of demand the gain applies to.",
-          "assumption: the gain reaches all demand, as the essay's figure implies", low=0, high=1, random=True),
+          "assumption: the gain reaches all demand, as the quoted '60X' figure implies", low=0, high=1, random=True),
     Field("ecp.mode", STR, "replace", "",
           "'replace': the programme's gain *is* the algorithmic progress of its years, so the "
           "trend of useful work per FLOP pauses during the programme and useful work per FLOP grows "
           "by exactly ecp.gain over it; 'add': the gain is stacked on the trend (double counting, "
-          "kept for comparison).", "the essay's '60X over and above hardware' is an algorithmic "
+          "kept for comparison).", "the quoted '60X over and above hardware' is an algorithmic "
           "gain, the same thing the trend measures", choices=("replace", "add")),
     # --- FFT analogy ------------------------------------------------------------------------
     Field("fft.year", FLOAT, 2025.0, "year", "When the fast algorithm appears.", "assumption: the fast algorithm appears the year after the base year",
