@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BOOK_HTML = Path(os.environ.get("JEVONS_BOOK_HTML", PROJECT_DIR / "book" / "_build" / "html"))
@@ -54,10 +55,12 @@ INTERACTIVE = [
 
 WAIT_FOR_MATHJAX = """
 const done = arguments[arguments.length - 1];
-const hasMath = document.querySelector(".math") !== null;
 const started = performance.now();
 (function wait() {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  const hasMath = document.querySelector(".math") !== null;  // asked again on every turn
+  if (document.readyState !== "complete") {
+    setTimeout(wait, 50);
+  } else if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     MathJax.startup.promise.then(() => done("ok"), (e) => done("MathJax failed: " + e));
   } else if (!hasMath) {
     done("none");  // Sphinx loads MathJax only on pages with math
@@ -146,7 +149,12 @@ def _network(driver) -> tuple[list[str], list[str]]:
 
 def _open(driver, page: str) -> None:
     _network(driver)  # drop the events of earlier pages
-    driver.get((BOOK_HTML / page).resolve().as_uri())
+    target = (BOOK_HTML / page).resolve().as_uri()
+    driver.get(target)
+    # get() can return while the previous document is still the current one: wait for ours
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return location.href.split('#')[0]") == target
+        and d.execute_script("return document.readyState") == "complete")
     state = driver.execute_async_script(WAIT_FOR_MATHJAX)
     assert state in ("ok", "none"), f"{page}: {state}"
     if state == "none":
