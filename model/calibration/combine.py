@@ -154,26 +154,15 @@ class Evidence(Protocol):
 
 
 @dataclass(frozen=True)
-class LikelihoodCombination:
+class LikelihoodCombination(Combination):
     """The evidence combined as likelihoods on one grid, the nuisance integrated jointly.
 
-    The attributes of :class:`Combination` (``estimate``, ``consistent``, ``statistic``,
-    ``p_value``, ``verdict``, ``market``, ``capex``, ``prior``, ``grid``, ``densities``) keep
-    their meaning; ``market`` and ``capex`` are each body of evidence alone under a flat prior.
+    The attributes of :class:`Combination` keep their meaning, except that ``statistic`` is the
+    median of eps_market - eps_capex under their joint likelihood (flat priors) and ``p_value``
+    the likelihood-ratio test of one elasticity for both against chi-squared(1); ``market`` and
+    ``capex`` are each body of evidence alone under a flat prior.
     """
 
-    estimate: ElasticityEstimate
-    consistent: bool
-    statistic: float
-    """Median of eps_market - eps_capex under their joint likelihood (flat priors)."""
-    p_value: float
-    """Likelihood-ratio test of one elasticity for both, against chi-squared(1)."""
-    verdict: str
-    market: ElasticityEstimate
-    capex: ElasticityEstimate
-    prior: ElasticityEstimate | None
-    grid: np.ndarray = field(repr=False)
-    densities: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     method: str = "likelihood"
     lr_statistic: float = float("nan")
     difference_sd: float = float("nan")
