@@ -92,3 +92,18 @@ def fan_values(fan: pd.DataFrame) -> dict:
                 f"fan_{year}_95": float(row["95%"])}
     out["fan_ratio_2035"] = out["fan_2035_95"] / out["fan_2035_5"]
     return {k: float(v) if isinstance(v, np.floating) else v for k, v in out.items()}
+
+
+def fade_values(fade: pd.DataFrame) -> dict:
+    """The growth-fade sensitivity (:func:`model.analysis.models.fade_sensitivity`): the long-run
+    and capex growth ranges and fade start of its first row, the 2035 median with growth held
+    (no fade) and its share, and the ratio of the 4-year to the 1-year half-life medians."""
+    held = fade[np.isinf(fade["half_life"]) & (fade["year"] == 2035)].iloc[0]
+    first = fade.iloc[0]
+    ends = fade[fade["half_life"].isin([1.0, 4.0])].pivot(index="year", columns="half_life",
+                                                          values="median")
+    return {"lr_lo": first["long_run_low"], "lr_hi": first["long_run_high"],
+            "cx_lo": first["capex_low"], "cx_hi": first["capex_high"],
+            "start": int(first["fade_start"]), "held_2035": held["median"],
+            "held_share": held["median_share"], "ratio_2030": ends.loc[2030, 4.0] / ends.loc[2030, 1.0],
+            "ratio_2035": ends.loc[2035, 4.0] / ends.loc[2035, 1.0]}
